@@ -1,0 +1,53 @@
+/**
+ * Annotations Groundcrew reads from catalog entities.
+ *
+ * The Kubernetes plugin's own annotations are honoured too, so entities that are already set up for
+ * `@backstage/plugin-kubernetes` work unchanged.
+ *
+ * @public
+ */
+export const GROUNDCREW_ANNOTATIONS = {
+  /** The Runway service name; workloads carry the label `runway.gitlab.com/service=<name>`. */
+  runwayService: 'groundcrew.io/runway-service',
+  /** The GCP project id that hosts the entity's infrastructure. */
+  gcpProject: 'groundcrew.io/gcp-project',
+  /** Comma-separated cluster names to restrict lookups to (default: every cluster). */
+  clusters: 'groundcrew.io/clusters',
+  /** Vault KV path (mount/path) whose metadata the Secrets tab shows. */
+  vaultPath: 'groundcrew.io/vault-path',
+  /** Teleport role that grants write access on request. */
+  teleportRole: 'groundcrew.io/teleport-role',
+} as const;
+
+/**
+ * Annotations of `@backstage/plugin-kubernetes`, read as fall-backs.
+ *
+ * @public
+ */
+export const KUBERNETES_ANNOTATIONS = {
+  id: 'backstage.io/kubernetes-id',
+  labelSelector: 'backstage.io/kubernetes-label-selector',
+  namespace: 'backstage.io/kubernetes-namespace',
+} as const;
+
+/**
+ * Labels Runway puts on the workloads it deploys.
+ *
+ * @public
+ */
+export const RUNWAY_LABELS = {
+  service: 'runway.gitlab.com/service',
+  stage: 'runway.gitlab.com/stage',
+  track: 'track',
+} as const;
+
+/**
+ * Labels on clusters (in config, or set when a cluster is registered) that place it in an
+ * environment and a region.
+ *
+ * @public
+ */
+export const CLUSTER_LABELS = {
+  environment: 'environment',
+  region: 'region',
+} as const;

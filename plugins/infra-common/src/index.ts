@@ -1,0 +1,8 @@
+/**
+ * Annotations, permissions and types shared by the Groundcrew frontend and backend plugins.
+ *
+ * @packageDocumentation
+ */
+export * from './annotations';
+export * from './permissions';
+export * from './cluster';

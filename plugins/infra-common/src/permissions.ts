@@ -1,0 +1,52 @@
+import {
+  BasicPermission,
+  createPermission,
+  ResourcePermission,
+} from '@backstage/plugin-permission-common';
+
+/**
+ * Who may be granted a Groundcrew mutation by the default Groundcrew policy.
+ *
+ * - `owners`: owners of the catalog entity the mutation targets (and the platform group).
+ * - `platform`: members of the platform group only.
+ *
+ * @public
+ */
+export type GroundcrewAudience = 'owners' | 'platform';
+
+/**
+ * The group whose members may perform every Groundcrew mutation.
+ *
+ * @public
+ */
+export const PLATFORM_GROUP_REF = 'group:default/platform';
+
+/**
+ * Register a cluster in the fleet at run time (a created GKE cluster, an adopted one).
+ *
+ * @public
+ */
+export const fleetClusterRegisterPermission = createPermission({
+  name: 'groundcrew.fleet.cluster.register',
+  attributes: { action: 'create' },
+});
+
+/**
+ * Every Groundcrew permission with the audience the default policy grants it to. A feature plugin
+ * that adds a permission adds it here, so the policy, the frontend and the docs see one list.
+ *
+ * @public
+ */
+export const groundcrewPermissionRules: ReadonlyArray<{
+  permission: BasicPermission | ResourcePermission;
+  audience: GroundcrewAudience;
+}> = [{ permission: fleetClusterRegisterPermission, audience: 'platform' }];
+
+/**
+ * All Groundcrew permissions, for the permission integration router.
+ *
+ * @public
+ */
+export const groundcrewPermissions = groundcrewPermissionRules.map(
+  r => r.permission,
+);
