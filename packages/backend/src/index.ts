@@ -5,6 +5,7 @@
  * at packages/sandbox, which `yarn start` runs beside this backend.
  */
 import { createBackend } from '@backstage/backend-defaults';
+import { kubernetesFleetServiceFactory } from '@groundcrew/plugin-infra-node';
 
 const backend = createBackend();
 
@@ -31,6 +32,7 @@ backend.add(import('@backstage/plugin-search-backend-module-techdocs'));
 backend.add(import('@backstage/plugin-techdocs-backend'));
 backend.add(import('@backstage/plugin-user-settings-backend'));
 
-backend.add(import('./modules/groundcrewConfigCheck'));
+// Groundcrew's client layer: the fleet is built (and its config checked) at start-up.
+backend.add(kubernetesFleetServiceFactory);
 
 backend.start();

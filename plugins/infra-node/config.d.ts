@@ -1,0 +1,45 @@
+export interface Config {
+  groundcrew?: {
+    kubernetes?: {
+      /**
+       * The clusters Groundcrew reads and deploys to. More can be registered at run time (a cluster
+       * created from a template); those are kept in the database, not here.
+       */
+      clusters?: Array<{
+        /** A DNS label, unique in the fleet, e.g. `gke-prod-us-east1`. */
+        name: string;
+        /** The API server, e.g. `https://10.0.0.1` or `https://127.0.0.1:7441` for the sandbox. */
+        url: string;
+        /** PEM of the CA that signed the API server's certificate. */
+        caData?: string;
+        /** Path to a PEM file with that CA. */
+        caFile?: string;
+        /** Accept any server certificate. Never in production. */
+        skipTLSVerify?: boolean;
+        /**
+         * A bearer token for the cluster. Give exactly one of token, serviceAccountTokenFile,
+         * credential.
+         * @visibility secret
+         */
+        token?: string;
+        /** A file holding a token, re-read every minute (projected service-account tokens). */
+        serviceAccountTokenFile?: string;
+        /** The name of an entry under `groundcrew.kubernetes.credentials`. */
+        credential?: string;
+        /** Labels such as `environment` and `region` that place the cluster on the boards. */
+        labels?: { [key: string]: string };
+      }>;
+      /**
+       * Named credentials that clusters in config, and clusters registered at run time, refer to.
+       */
+      credentials?: {
+        [name: string]: {
+          /** @visibility secret */
+          token: string;
+        };
+      };
+      /** How often each replica re-reads the clusters registered at run time. Default 15. */
+      registrySyncIntervalSeconds?: number;
+    };
+  };
+}

@@ -1,0 +1,77 @@
+import { ConfigReader } from '@backstage/config';
+import { readFleetConfig } from './clusterConfig';
+
+function read(kubernetes: object) {
+  return () =>
+    readFleetConfig(new ConfigReader({ groundcrew: { kubernetes } }));
+}
+
+describe('readFleetConfig', () => {
+  const good = { name: 'gke-a', url: 'https://127.0.0.1:7441', token: 't' };
+
+  it('reads clusters with labels, and defaults', () => {
+    const config = readFleetConfig(
+      new ConfigReader({
+        groundcrew: {
+          kubernetes: {
+            clusters: [{ ...good, labels: { environment: 'production' } }],
+          },
+        },
+      }),
+    );
+    expect(config.clusters).toEqual([
+      {
+        name: 'gke-a',
+        url: 'https://127.0.0.1:7441',
+        caData: undefined,
+        caFile: undefined,
+        skipTLSVerify: false,
+        auth: { type: 'token', token: 't' },
+        labels: { environment: 'production' },
+      },
+    ]);
+    expect(config.syncIntervalMs).toBe(15000);
+  });
+
+  it('names the key of an invalid URL', () => {
+    expect(
+      read({ clusters: [good, { ...good, name: 'gke-b', url: 'not a url' }] }),
+    ).toThrow(
+      'groundcrew.kubernetes.clusters[1].url is not a valid URL: "not a url"',
+    );
+  });
+
+  it('names the key of a missing or invalid name, and of a duplicate', () => {
+    expect(read({ clusters: [{ url: good.url, token: 't' }] })).toThrow(
+      'groundcrew.kubernetes.clusters[0].name is required',
+    );
+    expect(read({ clusters: [{ ...good, name: 'GKE_A' }] })).toThrow(
+      'groundcrew.kubernetes.clusters[0].name must be a DNS label',
+    );
+    expect(read({ clusters: [good, good] })).toThrow(
+      'groundcrew.kubernetes.clusters[1].name "gke-a" is used by another cluster',
+    );
+  });
+
+  it('wants exactly one way to authenticate, and known credentials', () => {
+    expect(read({ clusters: [{ name: 'gke-a', url: good.url }] })).toThrow(
+      'groundcrew.kubernetes.clusters[0] needs exactly one of token, serviceAccountTokenFile or credential',
+    );
+    expect(
+      read({
+        clusters: [{ name: 'gke-a', url: good.url, credential: 'nope' }],
+      }),
+    ).toThrow(
+      'groundcrew.kubernetes.clusters[0].credential names "nope", which is not under groundcrew.kubernetes.credentials',
+    );
+  });
+
+  it('rejects a CA that is not PEM and a sync interval that is not positive', () => {
+    expect(read({ clusters: [{ ...good, caData: 'abc' }] })).toThrow(
+      'groundcrew.kubernetes.clusters[0].caData must be a PEM certificate',
+    );
+    expect(read({ registrySyncIntervalSeconds: 0 })).toThrow(
+      'groundcrew.kubernetes.registrySyncIntervalSeconds must be a positive number',
+    );
+  });
+});

@@ -1,0 +1,70 @@
+import {
+  coreServices,
+  createServiceFactory,
+  createServiceRef,
+  ServiceFactory,
+  ServiceRef,
+} from '@backstage/backend-plugin-api';
+import { DatabaseManager } from '@backstage/backend-defaults/database';
+import { readFleetConfig } from './kubernetes/clusterConfig';
+import { ClusterRegistry } from './kubernetes/ClusterRegistry';
+import {
+  KubernetesFleet,
+  KubernetesFleetService,
+} from './kubernetes/KubernetesFleet';
+
+/**
+ * The Kubernetes clusters Groundcrew works with. Root-scoped: one fleet per backend process, shared
+ * by every plugin, so a cluster registered by the scaffolder is seen by the deploy board.
+ *
+ * @public
+ */
+export const kubernetesFleetServiceRef: ServiceRef<
+  KubernetesFleetService,
+  'root'
+> = createServiceRef<KubernetesFleetService>({
+  id: 'groundcrew.kubernetes.fleet',
+  scope: 'root',
+  defaultFactory: async () => kubernetesFleetServiceFactory,
+});
+
+/**
+ * The default fleet, built from `groundcrew.kubernetes` config. Add it to the backend
+ * (`backend.add(kubernetesFleetServiceFactory)`) so that an invalid config stops the backend at
+ * start-up even before a plugin uses the fleet; replace it to bring your own.
+ *
+ * @public
+ */
+export const kubernetesFleetServiceFactory: ServiceFactory<
+  KubernetesFleetService,
+  'root'
+> = createServiceFactory({
+  service: kubernetesFleetServiceRef,
+  deps: {
+    config: coreServices.rootConfig,
+    logger: coreServices.rootLogger,
+    lifecycle: coreServices.rootLifecycle,
+  },
+  async factory({ config, logger, lifecycle }) {
+    // Read first: an invalid config stops the backend before anything else starts.
+    const fleetConfig = readFleetConfig(config);
+    const database = DatabaseManager.fromConfig(config).forPlugin(
+      'groundcrew',
+      { logger, lifecycle },
+    );
+    const registry = await ClusterRegistry.create({
+      knex: await database.getClient(),
+    });
+    const fleet = await KubernetesFleet.create({
+      config: fleetConfig,
+      registry,
+      logger: logger.child({ service: 'groundcrew-fleet' }),
+    });
+    fleet.start();
+    lifecycle.addShutdownHook(() => fleet.stop());
+    logger.info(
+      `Groundcrew fleet: ${(await fleet.listClusters()).length} clusters`,
+    );
+    return fleet;
+  },
+});
