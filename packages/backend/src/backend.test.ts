@@ -1,0 +1,206 @@
+import path from 'node:path';
+import request from 'supertest';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { kubernetesFleetServiceFactory } from '@groundcrew/plugin-infra-node';
+import catalogPlugin from '@backstage/plugin-catalog-backend';
+import scaffolderEntityModel from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
+import permissionPlugin from '@backstage/plugin-permission-backend';
+import groundcrewPolicy, {
+  GroundcrewPermissionPolicy,
+} from '@groundcrew/plugin-permission-backend-module-groundcrew';
+import { catalogEntityDeletePermission } from '@backstage/plugin-catalog-common/alpha';
+import { ConditionalPolicyDecision } from '@backstage/plugin-permission-common';
+import { PolicyQueryUser } from '@backstage/plugin-permission-node';
+
+const repo = path.resolve(__dirname, '../../..');
+
+/** Ownership as the catalog resolves it for the demo users in examples/org.yaml. */
+const ownership: Record<string, string[]> = {
+  'user:default/demo': ['user:default/demo', 'group:default/team-ai'],
+  'user:default/casey': ['user:default/casey', 'group:default/team-commerce'],
+  'user:default/pat': ['user:default/pat', 'group:default/platform'],
+};
+
+function config(extra: object = {}) {
+  return mockServices.rootConfig.factory({
+    data: {
+      backend: {
+        baseUrl: 'http://localhost:0',
+        database: { client: 'better-sqlite3', connection: ':memory:' },
+      },
+      catalog: {
+        rules: [
+          {
+            allow: [
+              'Component',
+              'System',
+              'Domain',
+              'Group',
+              'User',
+              'Location',
+            ],
+          },
+        ],
+        locations: [
+          { type: 'file', target: path.join(repo, 'examples/all.yaml') },
+        ],
+        processingInterval: { seconds: 1 },
+      },
+      permission: { enabled: true },
+      ...extra,
+    },
+  });
+}
+
+async function startPortalBackend(extra?: object) {
+  return startTestBackend({
+    features: [
+      config(extra),
+      mockServices.userInfo.mock({
+        getUserInfo: async credentials => {
+          const ref = (credentials.principal as { userEntityRef: string })
+            .userEntityRef;
+          return {
+            userEntityRef: ref,
+            ownershipEntityRefs: ownership[ref] ?? [ref],
+          };
+        },
+      }).factory,
+      kubernetesFleetServiceFactory,
+      catalogPlugin,
+      scaffolderEntityModel,
+      permissionPlugin,
+      groundcrewPolicy,
+    ],
+  });
+}
+
+describe('the portal backend', () => {
+  let server: Awaited<ReturnType<typeof startTestBackend>>['server'];
+  let stop: () => Promise<void>;
+
+  beforeAll(async () => {
+    const backend = await startPortalBackend();
+    server = backend.server;
+    stop = () => backend.stop();
+    // The catalog ingests the demo entities in the background.
+    for (let i = 0; i < 100; i++) {
+      const res = await request(server)
+        .get('/api/catalog/entities/by-name/user/default/casey')
+        .set('Authorization', mockCredentials.service.header());
+      if (res.status === 200) break;
+      await new Promise(r => setTimeout(r, 200));
+    }
+  }, 60_000);
+
+  afterAll(() => stop());
+
+  it('serves the demo catalog with the Groundcrew annotations', async () => {
+    const res = await request(server)
+      .get('/api/catalog/entities/by-name/component/default/ai-gateway')
+      .set('Authorization', mockCredentials.service.header());
+    expect(res.status).toBe(200);
+    expect(res.body.metadata.annotations).toMatchObject({
+      'groundcrew.io/runway-service': 'ai-gateway',
+      'backstage.io/kubernetes-id': 'ai-gateway',
+    });
+    expect(res.body.spec.owner).toBe('team-ai');
+  });
+
+  async function authorize(user: string, permissions: object[]) {
+    const res = await request(server)
+      .post('/api/permission/authorize')
+      .set('Authorization', mockCredentials.user.header(user))
+      .send({
+        items: permissions.map((permission, i) => ({
+          id: String(i),
+          permission,
+        })),
+      });
+    expect(res.status).toBe(200);
+    return res.body.items;
+  }
+
+  /** What the permission backend does with a conditional decision: ask the catalog to apply it. */
+  async function applyConditions(decision: {
+    resourceType: string;
+    conditions: object;
+  }) {
+    const res = await request(server)
+      .post('/api/catalog/.well-known/backstage/permissions/apply-conditions')
+      .set('Authorization', mockCredentials.service.header())
+      .send({
+        items: [
+          {
+            id: '1',
+            resourceRef: 'component:default/ai-gateway',
+            resourceType: decision.resourceType,
+            conditions: decision.conditions,
+          },
+        ],
+      });
+    expect(res.status).toBe(200);
+    return res.body.items[0].result;
+  }
+
+  const registerCluster = {
+    type: 'basic',
+    name: 'groundcrew.fleet.cluster.register',
+    attributes: { action: 'create' },
+  };
+  const createTask = {
+    type: 'basic',
+    name: 'scaffolder.task.create',
+    attributes: { action: 'create' },
+  };
+
+  it('lets the owners of a service mutate it, and denies another team', async () => {
+    // The policy's conditional decision, applied by the running catalog to the demo entity.
+    const policy = GroundcrewPermissionPolicy.create();
+    const decide = async (ref: string) => {
+      const decision = await policy.handle(
+        { permission: catalogEntityDeletePermission },
+        {
+          info: { userEntityRef: ref, ownershipEntityRefs: ownership[ref] },
+        } as PolicyQueryUser,
+      );
+      expect(decision.result).toBe('CONDITIONAL');
+      return applyConditions(decision as ConditionalPolicyDecision);
+    };
+    expect(await decide('user:default/demo')).toBe('ALLOW');
+    expect(await decide('user:default/casey')).toBe('DENY');
+  });
+
+  it('keeps platform-only mutations to the platform group', async () => {
+    const results = async (user: string) =>
+      (await authorize(user, [registerCluster, createTask])).map(
+        (i: { result: string }) => i.result,
+      );
+    expect(await results('user:default/demo')).toEqual(['DENY', 'ALLOW']);
+    expect(await results('user:default/casey')).toEqual(['DENY', 'ALLOW']);
+    expect(await results('user:default/pat')).toEqual(['ALLOW', 'ALLOW']);
+  });
+});
+
+describe('the portal backend with an invalid config', () => {
+  it('refuses to start and names the key', async () => {
+    await expect(
+      startPortalBackend({
+        groundcrew: {
+          kubernetes: {
+            clusters: [
+              { name: 'gke-a', url: 'https://127.0.0.1:1', token: 't' },
+              { name: 'gke-b', url: 'gke-b', token: 't' },
+            ],
+          },
+        },
+      }),
+    ).rejects.toThrow(
+      'groundcrew.kubernetes.clusters[1].url is not a valid URL: "gke-b"',
+    );
+  });
+});
