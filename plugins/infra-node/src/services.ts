@@ -13,20 +13,53 @@ import {
   KubernetesFleetService,
 } from './kubernetes/KubernetesFleet';
 
+function createFleetFactory(
+  service: ServiceRef<KubernetesFleetService, 'root'>,
+): ServiceFactory<KubernetesFleetService, 'root'> {
+  return createServiceFactory({
+    service,
+    deps: {
+      config: coreServices.rootConfig,
+      logger: coreServices.rootLogger,
+      lifecycle: coreServices.rootLifecycle,
+    },
+    async factory({ config, logger, lifecycle }) {
+      // Read first: an invalid config stops the backend before anything else starts.
+      const fleetConfig = readFleetConfig(config);
+      const database = DatabaseManager.fromConfig(config).forPlugin(
+        'groundcrew',
+        { logger, lifecycle },
+      );
+      const registry = await ClusterRegistry.create({
+        knex: await database.getClient(),
+      });
+      const fleet = await KubernetesFleet.create({
+        config: fleetConfig,
+        registry,
+        logger: logger.child({ service: 'groundcrew-fleet' }),
+      });
+      fleet.start();
+      lifecycle.addShutdownHook(() => fleet.stop());
+      logger.info(
+        `Groundcrew fleet: ${(await fleet.listClusters()).length} clusters`,
+      );
+      return fleet;
+    },
+  });
+}
+
 /**
  * The Kubernetes clusters Groundcrew works with. Root-scoped: one fleet per backend process, shared
  * by every plugin, so a cluster registered by the scaffolder is seen by the deploy board.
  *
  * @public
  */
-export const kubernetesFleetServiceRef: ServiceRef<
-  KubernetesFleetService,
-  'root'
-> = createServiceRef<KubernetesFleetService>({
-  id: 'groundcrew.kubernetes.fleet',
-  scope: 'root',
-  defaultFactory: async () => kubernetesFleetServiceFactory,
-});
+export const kubernetesFleetServiceRef =
+  createServiceRef<KubernetesFleetService>({
+    id: 'groundcrew.kubernetes.fleet',
+    scope: 'root',
+    defaultFactory: async service => createFleetFactory(service),
+  });
 
 /**
  * The default fleet, built from `groundcrew.kubernetes` config. Add it to the backend
@@ -35,36 +68,6 @@ export const kubernetesFleetServiceRef: ServiceRef<
  *
  * @public
  */
-export const kubernetesFleetServiceFactory: ServiceFactory<
-  KubernetesFleetService,
-  'root'
-> = createServiceFactory({
-  service: kubernetesFleetServiceRef,
-  deps: {
-    config: coreServices.rootConfig,
-    logger: coreServices.rootLogger,
-    lifecycle: coreServices.rootLifecycle,
-  },
-  async factory({ config, logger, lifecycle }) {
-    // Read first: an invalid config stops the backend before anything else starts.
-    const fleetConfig = readFleetConfig(config);
-    const database = DatabaseManager.fromConfig(config).forPlugin(
-      'groundcrew',
-      { logger, lifecycle },
-    );
-    const registry = await ClusterRegistry.create({
-      knex: await database.getClient(),
-    });
-    const fleet = await KubernetesFleet.create({
-      config: fleetConfig,
-      registry,
-      logger: logger.child({ service: 'groundcrew-fleet' }),
-    });
-    fleet.start();
-    lifecycle.addShutdownHook(() => fleet.stop());
-    logger.info(
-      `Groundcrew fleet: ${(await fleet.listClusters()).length} clusters`,
-    );
-    return fleet;
-  },
-});
+export const kubernetesFleetServiceFactory = createFleetFactory(
+  kubernetesFleetServiceRef,
+);

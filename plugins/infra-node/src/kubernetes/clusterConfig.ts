@@ -55,11 +55,9 @@ export function checkClusterEndpoint(key: string, name: string, url: string) {
       `must be a DNS label (lower-case letters, digits and '-', at most 63 characters), got "${name}"`,
     );
   }
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return fail(`${key}.url`, `is not a valid URL: "${url}"`);
+  const parsed = URL.canParse(url) ? new URL(url) : undefined;
+  if (!parsed) {
+    fail(`${key}.url`, `is not a valid URL: "${url}"`);
   }
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
     fail(`${key}.url`, `must be an http(s) URL, got "${url}"`);
