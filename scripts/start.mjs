@@ -157,11 +157,12 @@ async function main() {
       app: await freePort(),
       backend: await freePort(),
       kube: [await freePort(), await freePort(), await freePort()],
+      kubeControl: [await freePort(), await freePort(), await freePort()],
     };
     const appUrl = `http://localhost:${ports.app}`;
     const backendUrl = `http://localhost:${ports.backend}`;
     const configFile = path.join(stateDir, 'app-config.ephemeral.json');
-    const base = { caFile: path.join(sandboxDir, 'ca.pem'), credential: 'sandbox' };
+    const base = { caFile: path.join(sandboxDir, 'ca.crt'), credential: 'sandbox' };
     writeFileSync(
       configFile,
       JSON.stringify({
@@ -186,19 +187,20 @@ async function main() {
     );
     configArgs = ['--config', path.join(root, 'app-config.yaml'), '--config', configFile];
   } else {
-    ports = { app: 3000, backend: 7007, kube: [7441, 7442, 7443] };
+    ports = { app: 3000, backend: 7007, kube: [7441, 7442, 7443], kubeControl: [7541, 7542, 7543] };
     mkdirSync(path.join(root, '.groundcrew'), { recursive: true });
   }
 
   const sandbox = run('sandbox', ['workspace', '@groundcrew/sandbox', 'start'], {
     env: {
-      GROUNDCREW_SANDBOX_DIR: sandboxDir,
-      GROUNDCREW_SANDBOX_KUBE_PORTS: ports.kube.join(','),
+      SANDBOX_STATE_DIR: sandboxDir,
+      SANDBOX_K8S_PORTS: ports.kube.join(','),
+      SANDBOX_K8S_CONTROL_PORTS: ports.kubeControl.join(','),
     },
   });
   await waitForPort(ports.kube[2], 'the sandbox', sandbox);
-  if (!existsSync(path.join(sandboxDir, 'ca.pem'))) {
-    throw new Error(`the sandbox did not write ${path.join(sandboxDir, 'ca.pem')}`);
+  if (!existsSync(path.join(sandboxDir, 'ca.crt'))) {
+    throw new Error(`the sandbox did not write ${path.join(sandboxDir, 'ca.crt')}`);
   }
 
   const backend = run('backend', ['workspace', 'backend', 'start', ...configArgs]);

@@ -4,9 +4,26 @@
  * @packageDocumentation
  */
 export {
+  kubernetesCacheServiceRef,
   kubernetesFleetServiceFactory,
   kubernetesFleetServiceRef,
 } from './services';
+export { KubernetesWatchCache } from './kubernetes/cache/KubernetesWatchCache';
+export type { KubernetesCacheService } from './kubernetes/cache/KubernetesWatchCache';
+export type {
+  CacheChange,
+  ClusterCacheState,
+  WatchedKind,
+} from './kubernetes/cache/ClusterWatcher';
+export { LabelSelector } from './kubernetes/cache/labelSelector';
+export type {
+  CachedDeployment,
+  CachedFlux,
+  CachedMeta,
+  CachedNamespace,
+  CachedPod,
+  CachedReplicaSet,
+} from './kubernetes/cache/trim';
 export { KubernetesFleet } from './kubernetes/KubernetesFleet';
 export type {
   ClusterRegistration,

@@ -12,6 +12,10 @@ import {
   KubernetesFleet,
   KubernetesFleetService,
 } from './kubernetes/KubernetesFleet';
+import {
+  KubernetesCacheService,
+  KubernetesWatchCache,
+} from './kubernetes/cache/KubernetesWatchCache';
 
 function createFleetFactory(
   service: ServiceRef<KubernetesFleetService, 'root'>,
@@ -71,3 +75,33 @@ export const kubernetesFleetServiceRef =
 export const kubernetesFleetServiceFactory = createFleetFactory(
   kubernetesFleetServiceRef,
 );
+
+/**
+ * The watch-fed cache of the fleet's workloads (pods, deployments, replica sets, namespaces, Flux
+ * objects), trimmed to what the boards need. Root-scoped: one set of watches per backend process,
+ * whatever the number of plugins and browser tabs reading it.
+ *
+ * @public
+ */
+export const kubernetesCacheServiceRef =
+  createServiceRef<KubernetesCacheService>({
+    id: 'groundcrew.kubernetes.cache',
+    scope: 'root',
+    defaultFactory: async service =>
+      createServiceFactory({
+        service,
+        deps: {
+          fleet: kubernetesFleetServiceRef,
+          logger: coreServices.rootLogger,
+          lifecycle: coreServices.rootLifecycle,
+        },
+        async factory({ fleet, logger, lifecycle }) {
+          const cache = await KubernetesWatchCache.create({
+            fleet,
+            logger: logger.child({ service: 'groundcrew-kubernetes-cache' }),
+          });
+          lifecycle.addShutdownHook(() => cache.stop());
+          return cache;
+        },
+      }),
+  });

@@ -1,0 +1,438 @@
+import {
+  KubeConfig,
+  KubernetesObjectApi,
+  Watch,
+} from '@kubernetes/client-node';
+import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  CachedDeployment,
+  CachedFlux,
+  CachedMeta,
+  CachedNamespace,
+  CachedPod,
+  CachedReplicaSet,
+  trimDeployment,
+  trimFlux,
+  trimNamespace,
+  trimPod,
+  trimReplicaSet,
+} from './trim';
+
+/** @public */
+export type WatchedKind =
+  | 'pods'
+  | 'deployments'
+  | 'replicasets'
+  | 'namespaces'
+  | 'helmreleases'
+  | 'kustomizations';
+
+interface KindSpec {
+  key: WatchedKind;
+  apiVersion: string;
+  kind: string;
+  path: string;
+  trim: (o: Record<string, any>) => CachedMeta;
+  /** A CRD that a cluster may not have: a 404 is not an error. */
+  optional?: boolean;
+}
+
+const KINDS: KindSpec[] = [
+  {
+    key: 'namespaces',
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    path: '/api/v1/namespaces',
+    trim: trimNamespace,
+  },
+  {
+    key: 'deployments',
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    path: '/apis/apps/v1/deployments',
+    trim: trimDeployment,
+  },
+  {
+    key: 'replicasets',
+    apiVersion: 'apps/v1',
+    kind: 'ReplicaSet',
+    path: '/apis/apps/v1/replicasets',
+    trim: trimReplicaSet,
+  },
+  {
+    key: 'pods',
+    apiVersion: 'v1',
+    kind: 'Pod',
+    path: '/api/v1/pods',
+    trim: trimPod,
+  },
+  {
+    key: 'helmreleases',
+    apiVersion: 'helm.toolkit.fluxcd.io/v2',
+    kind: 'HelmRelease',
+    path: '/apis/helm.toolkit.fluxcd.io/v2/helmreleases',
+    trim: trimFlux('HelmRelease'),
+    optional: true,
+  },
+  {
+    key: 'kustomizations',
+    apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+    kind: 'Kustomization',
+    path: '/apis/kustomize.toolkit.fluxcd.io/v1/kustomizations',
+    trim: trimFlux('Kustomization'),
+    optional: true,
+  },
+];
+
+/**
+ * What changed in a cluster's cache: one object (`object` is its new state, or its last state when
+ * deleted), or a whole kind after a relist (`object` absent).
+ *
+ * @public
+ */
+export interface CacheChange {
+  cluster: string;
+  kind: WatchedKind;
+  type: 'upsert' | 'delete' | 'resync';
+  object?: CachedMeta;
+}
+
+/** @public */
+export interface ClusterCacheState {
+  name: string;
+  labels: Record<string, string>;
+  /** `syncing` until every kind has been listed once; `stale` while a watch reconnects. */
+  state: 'syncing' | 'ok' | 'stale' | 'unreachable';
+  lastSeen?: string;
+  message?: string;
+}
+
+interface KindState {
+  objects: Map<string, CachedMeta>;
+  resourceVersion?: string;
+  synced: boolean;
+  error?: { message: string; unreachable: boolean };
+  absent?: boolean;
+}
+
+const BACKOFF_MS = { base: 500, max: 30_000, tooManyRequests: 1_000 };
+const ABSENT_RETRY_MS = 5 * 60_000;
+
+function errorCode(error: unknown): number | undefined {
+  const e = error as { code?: unknown; statusCode?: unknown };
+  if (typeof e?.code === 'number') return e.code;
+  if (typeof e?.statusCode === 'number') return e.statusCode;
+  return undefined;
+}
+
+function isConnectionError(error: unknown): boolean {
+  const text = String((error as Error)?.message ?? error);
+  return /ECONNREFUSED|ECONNRESET|EHOSTUNREACH|ETIMEDOUT|socket hang up|network/i.test(
+    text,
+  );
+}
+
+/** A message for people: never the request, which carries the token. */
+function describe(error: unknown): string {
+  const code = errorCode(error);
+  const message = String((error as Error)?.message ?? error).split('\n')[0];
+  return code
+    ? `HTTP ${code}: ${message.slice(0, 200)}`
+    : message.slice(0, 200);
+}
+
+/**
+ * Lists then watches every kind the boards need in one cluster, with the real client, and keeps
+ * trimmed copies. 410 Gone → relist; a dropped watch → reconnect from the last resourceVersion; other
+ * errors → back off and retry; 429 → back off longer.
+ *
+ * @internal
+ */
+export class ClusterWatcher {
+  private readonly kinds = new Map<WatchedKind, KindState>();
+  private readonly podsByOwner = new Map<string, Set<string>>();
+  private readonly replicaSetsByOwner = new Map<string, Set<string>>();
+  private readonly aborts = new Set<AbortController>();
+  private readonly sleeps = new Set<() => void>();
+  private stopped = false;
+  private lastSeen?: Date;
+  private readonly api: KubernetesObjectApi;
+  private readonly watch: Watch;
+
+  constructor(
+    readonly name: string,
+    readonly labels: Record<string, string>,
+    kubeConfig: KubeConfig,
+    private readonly logger: LoggerService,
+    private readonly onChange: (change: CacheChange) => void,
+  ) {
+    this.api = KubernetesObjectApi.makeApiClient(kubeConfig);
+    this.watch = new Watch(kubeConfig);
+    for (const spec of KINDS) {
+      this.kinds.set(spec.key, { objects: new Map(), synced: false });
+    }
+  }
+
+  start() {
+    for (const spec of KINDS) {
+      this.loop(spec).catch(error =>
+        this.logger.error(
+          `Watch loop for ${spec.kind} in cluster ${
+            this.name
+          } ended: ${describe(error)}`,
+        ),
+      );
+    }
+  }
+
+  stop() {
+    this.stopped = true;
+    for (const a of this.aborts) a.abort();
+    for (const wake of this.sleeps) wake();
+  }
+
+  state(): ClusterCacheState {
+    const states = [...this.kinds.values()];
+    const failing = states.find(k => k.error);
+    let state: ClusterCacheState['state'] = 'ok';
+    if (failing) {
+      state = failing.error!.unreachable ? 'unreachable' : 'stale';
+    } else if (states.some(k => !k.synced && !k.absent)) {
+      state = 'syncing';
+    }
+    return {
+      name: this.name,
+      labels: this.labels,
+      state,
+      lastSeen: this.lastSeen?.toISOString(),
+      message: failing?.error?.message,
+    };
+  }
+
+  /** True once every kind has been listed once (or failed to be). */
+  settled(): boolean {
+    return [...this.kinds.values()].every(k => k.synced || k.absent || k.error);
+  }
+
+  deployments(): Iterable<CachedDeployment> {
+    return this.kinds
+      .get('deployments')!
+      .objects.values() as Iterable<CachedDeployment>;
+  }
+
+  flux(): CachedFlux[] {
+    return [
+      ...this.kinds.get('helmreleases')!.objects.values(),
+      ...this.kinds.get('kustomizations')!.objects.values(),
+    ] as CachedFlux[];
+  }
+
+  namespace(name: string): CachedNamespace | undefined {
+    for (const ns of this.kinds.get('namespaces')!.objects.values()) {
+      if (ns.name === name) return ns;
+    }
+    return undefined;
+  }
+
+  replicaSetsOf(namespace: string, deployment: string): CachedReplicaSet[] {
+    const objects = this.kinds.get('replicasets')!.objects;
+    return [
+      ...(this.replicaSetsByOwner.get(`${namespace}/${deployment}`) ?? []),
+    ]
+      .map(uid => objects.get(uid) as CachedReplicaSet)
+      .filter(Boolean);
+  }
+
+  podsOf(namespace: string, owner: string): CachedPod[] {
+    const objects = this.kinds.get('pods')!.objects;
+    return [...(this.podsByOwner.get(`${namespace}/${owner}`) ?? [])]
+      .map(uid => objects.get(uid) as CachedPod)
+      .filter(Boolean);
+  }
+
+  count(kind: WatchedKind): number {
+    return this.kinds.get(kind)!.objects.size;
+  }
+
+  private seen() {
+    this.lastSeen = new Date();
+  }
+
+  private index(kind: WatchedKind, o: CachedMeta, add: boolean) {
+    let index: Map<string, Set<string>> | undefined;
+    if (kind === 'pods') index = this.podsByOwner;
+    if (kind === 'replicasets') index = this.replicaSetsByOwner;
+    const owner = (o as CachedPod | CachedReplicaSet).owner;
+    if (!index || !owner) return;
+    const key = `${o.namespace}/${owner}`;
+    let set = index.get(key);
+    if (add) {
+      if (!set) index.set(key, (set = new Set()));
+      set.add(o.uid);
+    } else if (set) {
+      set.delete(o.uid);
+      if (set.size === 0) index.delete(key);
+    }
+  }
+
+  private put(kind: WatchedKind, o: CachedMeta) {
+    const state = this.kinds.get(kind)!;
+    const previous = state.objects.get(o.uid);
+    if (previous) this.index(kind, previous, false);
+    state.objects.set(o.uid, o);
+    this.index(kind, o, true);
+  }
+
+  private remove(kind: WatchedKind, o: CachedMeta) {
+    const state = this.kinds.get(kind)!;
+    const previous = state.objects.get(o.uid);
+    if (previous) this.index(kind, previous, false);
+    state.objects.delete(o.uid);
+  }
+
+  private async sleep(ms: number) {
+    await new Promise<void>(resolve => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.sleeps.add(done);
+    });
+  }
+
+  private backoff(attempt: number, error: unknown) {
+    const base =
+      errorCode(error) === 429 ? BACKOFF_MS.tooManyRequests : BACKOFF_MS.base;
+    const ms = Math.min(BACKOFF_MS.max, base * 2 ** attempt);
+    return ms / 2 + Math.random() * (ms / 2);
+  }
+
+  private async loop(spec: KindSpec) {
+    const state = this.kinds.get(spec.key)!;
+    let attempt = 0;
+    while (!this.stopped) {
+      try {
+        await this.list(spec, state);
+        attempt = 0;
+        // Watch from the list's resourceVersion until it expires; reconnect when cut.
+        for (;;) {
+          if (this.stopped) return;
+          const started = Date.now();
+          const outcome = await this.watchOnce(spec, state);
+          if (outcome === 'expired') break;
+          if (outcome === 'closed') {
+            // A server that cuts every watch at once must not make us spin.
+            if (Date.now() - started < 1000) {
+              await this.sleep(this.backoff(attempt++, outcome));
+            } else {
+              attempt = 0;
+            }
+          } else {
+            state.error = {
+              message: describe(outcome),
+              unreachable: isConnectionError(outcome),
+            };
+            await this.sleep(this.backoff(attempt++, outcome));
+          }
+        }
+      } catch (error) {
+        if (this.stopped) return;
+        if (spec.optional && errorCode(error) === 404) {
+          state.absent = true;
+          state.error = undefined;
+          await this.sleep(ABSENT_RETRY_MS);
+          continue;
+        }
+        state.error = {
+          message: describe(error),
+          unreachable: isConnectionError(error),
+        };
+        if (attempt === 0) {
+          this.logger.warn(
+            `Cannot list ${spec.kind} in cluster ${this.name}: ${state.error.message}`,
+          );
+        }
+        await this.sleep(this.backoff(attempt++, error));
+      }
+    }
+  }
+
+  private async list(spec: KindSpec, state: KindState) {
+    const list = await this.api.list(spec.apiVersion, spec.kind);
+    this.seen();
+    const fresh = new Map<string, CachedMeta>();
+    for (const item of list.items) {
+      const o = spec.trim(item as Record<string, any>);
+      fresh.set(o.uid, o);
+    }
+    for (const o of state.objects.values()) this.index(spec.key, o, false);
+    state.objects = fresh;
+    for (const o of fresh.values()) this.index(spec.key, o, true);
+    state.resourceVersion = list.metadata?.resourceVersion;
+    state.synced = true;
+    state.absent = false;
+    state.error = undefined;
+    this.onChange({ cluster: this.name, kind: spec.key, type: 'resync' });
+  }
+
+  /** Resolves `expired` (relist), `closed` (reconnect now) or with the error. */
+  private watchOnce(
+    spec: KindSpec,
+    state: KindState,
+  ): Promise<'expired' | 'closed' | unknown> {
+    return new Promise(resolve => {
+      let expired = false;
+      let controller: AbortController | undefined;
+      this.watch
+        .watch(
+          spec.path,
+          { allowWatchBookmarks: true, resourceVersion: state.resourceVersion },
+          (type, object) => {
+            this.seen();
+            if (state.error) state.error = undefined;
+            if (type === 'ERROR') {
+              if (object?.code === 410) expired = true;
+              return;
+            }
+            if (object?.metadata?.resourceVersion) {
+              state.resourceVersion = object.metadata.resourceVersion;
+            }
+            if (type === 'BOOKMARK') return;
+            const trimmed = spec.trim(object);
+            if (type === 'DELETED') {
+              this.remove(spec.key, trimmed);
+              this.onChange({
+                cluster: this.name,
+                kind: spec.key,
+                type: 'delete',
+                object: trimmed,
+              });
+            } else {
+              this.put(spec.key, trimmed);
+              this.onChange({
+                cluster: this.name,
+                kind: spec.key,
+                type: 'upsert',
+                object: trimmed,
+              });
+            }
+          },
+          error => {
+            if (controller) this.aborts.delete(controller);
+            if (expired || errorCode(error) === 410) resolve('expired');
+            else if (error) resolve(error);
+            else resolve('closed');
+          },
+        )
+        .then(
+          c => {
+            controller = c;
+            if (this.stopped) c.abort();
+            else this.aborts.add(c);
+          },
+          error => resolve(error),
+        );
+    });
+  }
+}

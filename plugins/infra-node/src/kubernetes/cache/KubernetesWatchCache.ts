@@ -1,0 +1,157 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { ClusterSummary } from '@groundcrew/plugin-infra-common';
+import { KubernetesFleetService } from '../KubernetesFleet';
+import {
+  CacheChange,
+  ClusterCacheState,
+  ClusterWatcher,
+} from './ClusterWatcher';
+import {
+  CachedDeployment,
+  CachedFlux,
+  CachedNamespace,
+  CachedPod,
+  CachedReplicaSet,
+} from './trim';
+
+/**
+ * Reads for the UI, from memory: every cluster of the fleet is listed once and then watched, so a
+ * page load makes no request to any API server.
+ *
+ * @public
+ */
+export interface KubernetesCacheService {
+  /** Resolves once every cluster has been listed (or has failed to be), or after the timeout. */
+  waitForSync(timeoutMs?: number): Promise<boolean>;
+  clusters(): ClusterCacheState[];
+  deployments(cluster: string): Iterable<CachedDeployment>;
+  replicaSetsOf(
+    cluster: string,
+    namespace: string,
+    deployment: string,
+  ): CachedReplicaSet[];
+  podsOf(cluster: string, namespace: string, owner: string): CachedPod[];
+  flux(cluster: string): CachedFlux[];
+  namespace(cluster: string, name: string): CachedNamespace | undefined;
+  /** Called for every change, synchronously; keep the listener cheap. */
+  subscribe(listener: (change: CacheChange) => void): () => void;
+}
+
+/**
+ * The default {@link KubernetesCacheService}: one {@link ClusterWatcher} per fleet cluster, following
+ * clusters as they are registered and removed.
+ *
+ * @public
+ */
+export class KubernetesWatchCache implements KubernetesCacheService {
+  private readonly watchers = new Map<string, ClusterWatcher>();
+  private readonly listeners = new Set<(change: CacheChange) => void>();
+  private unsubscribeFleet?: () => void;
+
+  static async create(options: {
+    fleet: KubernetesFleetService;
+    logger: LoggerService;
+  }) {
+    const cache = new KubernetesWatchCache(options.fleet, options.logger);
+    cache.unsubscribeFleet = options.fleet.subscribe(event => {
+      const action =
+        event.type === 'added'
+          ? cache.add(event.cluster)
+          : Promise.resolve(cache.remove(event.cluster.name));
+      action.catch(error =>
+        options.logger.error(
+          `Cannot follow cluster ${event.cluster.name}: ${error}`,
+        ),
+      );
+    });
+    for (const cluster of await options.fleet.listClusters()) {
+      await cache.add(cluster);
+    }
+    return cache;
+  }
+
+  private constructor(
+    private readonly fleet: KubernetesFleetService,
+    private readonly logger: LoggerService,
+  ) {}
+
+  stop() {
+    this.unsubscribeFleet?.();
+    for (const w of this.watchers.values()) w.stop();
+    this.watchers.clear();
+  }
+
+  async waitForSync(timeoutMs = 30_000) {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if ([...this.watchers.values()].every(w => w.settled())) return true;
+      await new Promise(r => setTimeout(r, 50));
+    }
+    return false;
+  }
+
+  clusters() {
+    return [...this.watchers.values()].map(w => w.state());
+  }
+
+  deployments(cluster: string) {
+    return this.watchers.get(cluster)?.deployments() ?? [];
+  }
+
+  replicaSetsOf(cluster: string, namespace: string, deployment: string) {
+    return (
+      this.watchers.get(cluster)?.replicaSetsOf(namespace, deployment) ?? []
+    );
+  }
+
+  podsOf(cluster: string, namespace: string, owner: string) {
+    return this.watchers.get(cluster)?.podsOf(namespace, owner) ?? [];
+  }
+
+  flux(cluster: string) {
+    return this.watchers.get(cluster)?.flux() ?? [];
+  }
+
+  namespace(cluster: string, name: string) {
+    return this.watchers.get(cluster)?.namespace(name);
+  }
+
+  subscribe(listener: (change: CacheChange) => void) {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  private emit = (change: CacheChange) => {
+    for (const listener of this.listeners) {
+      try {
+        listener(change);
+      } catch (error) {
+        this.logger.warn(`A cache listener failed: ${error}`);
+      }
+    }
+  };
+
+  private async add(cluster: ClusterSummary) {
+    this.remove(cluster.name);
+    const watcher = new ClusterWatcher(
+      cluster.name,
+      cluster.labels,
+      await this.fleet.getKubeConfig(cluster.name),
+      this.logger,
+      this.emit,
+    );
+    this.watchers.set(cluster.name, watcher);
+    watcher.start();
+  }
+
+  private remove(name: string) {
+    const watcher = this.watchers.get(name);
+    if (watcher) {
+      watcher.stop();
+      this.watchers.delete(name);
+      this.emit({ cluster: name, kind: 'pods', type: 'resync' });
+    }
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * The few fields of each watched object that the boards need. A real pod is 5–7 KB of JSON; its
+ * trimmed form is a few hundred bytes, so 50,000 pods fit in the backend's memory.
+ */
+
+/** @public */
+export interface CachedMeta {
+  uid: string;
+  name: string;
+  namespace: string;
+  labels: Record<string, string>;
+  createdAt?: string;
+  deleting: boolean;
+}
+
+/** @public */
+export interface CachedPod extends CachedMeta {
+  /** The ReplicaSet (or other controller) that owns the pod. */
+  owner?: string;
+  phase: string;
+  ready: boolean;
+  restarts: number;
+  node?: string;
+  images: string[];
+}
+
+/** @public */
+export interface CachedDeployment extends CachedMeta {
+  generation: number;
+  observedGeneration: number;
+  desired: number;
+  updated: number;
+  ready: number;
+  available: number;
+  progressing?: { status: string; reason?: string };
+  images: string[];
+}
+
+/** @public */
+export interface CachedReplicaSet extends CachedMeta {
+  owner?: string;
+  replicas: number;
+  images: string[];
+}
+
+/** @public */
+export interface CachedFlux extends CachedMeta {
+  kind: 'HelmRelease' | 'Kustomization';
+  ready: boolean | 'unknown';
+  message?: string;
+  lastAppliedRevision?: string;
+}
+
+/** @public */
+export interface CachedNamespace extends CachedMeta {}
+
+// Label keys and values repeat across thousands of objects: keep one copy of each string.
+const interned = new Map<string, string>();
+function intern(s: string): string {
+  const existing = interned.get(s);
+  if (existing !== undefined) return existing;
+  if (interned.size < 200_000) interned.set(s, s);
+  return s;
+}
+
+type Obj = Record<string, any>;
+
+function iso(value: unknown): string | undefined {
+  if (value instanceof Date) return value.toISOString();
+  return typeof value === 'string' ? value : undefined;
+}
+
+function meta(o: Obj): CachedMeta {
+  const m = o.metadata ?? {};
+  const labels: Record<string, string> = {};
+  for (const [k, v] of Object.entries(m.labels ?? {})) {
+    labels[intern(k)] = intern(String(v));
+  }
+  return {
+    uid: m.uid ?? `${m.namespace}/${m.name}`,
+    name: m.name,
+    namespace: intern(m.namespace ?? ''),
+    labels,
+    createdAt: iso(m.creationTimestamp),
+    deleting: Boolean(m.deletionTimestamp),
+  };
+}
+
+function controller(o: Obj): string | undefined {
+  const refs: Obj[] = o.metadata?.ownerReferences ?? [];
+  return (refs.find(r => r.controller) ?? refs[0])?.name;
+}
+
+function images(spec: Obj | undefined): string[] {
+  return ((spec?.containers ?? []) as Obj[]).map(c => intern(String(c.image)));
+}
+
+function condition(o: Obj, type: string): Obj | undefined {
+  return ((o.status?.conditions ?? []) as Obj[]).find(c => c.type === type);
+}
+
+export function trimPod(o: Obj): CachedPod {
+  const statuses: Obj[] = o.status?.containerStatuses ?? [];
+  return {
+    ...meta(o),
+    owner: controller(o),
+    phase: intern(o.status?.phase ?? 'Unknown'),
+    ready: condition(o, 'Ready')?.status === 'True',
+    restarts: statuses.reduce((n, s) => n + (s.restartCount ?? 0), 0),
+    node: o.spec?.nodeName ? intern(o.spec.nodeName) : undefined,
+    images: images(o.spec),
+  };
+}
+
+export function trimDeployment(o: Obj): CachedDeployment {
+  const progressing = condition(o, 'Progressing');
+  return {
+    ...meta(o),
+    generation: o.metadata?.generation ?? 0,
+    observedGeneration: o.status?.observedGeneration ?? 0,
+    desired: o.spec?.replicas ?? 1,
+    updated: o.status?.updatedReplicas ?? 0,
+    ready: o.status?.readyReplicas ?? 0,
+    available: o.status?.availableReplicas ?? 0,
+    progressing: progressing
+      ? { status: progressing.status, reason: progressing.reason }
+      : undefined,
+    images: images(o.spec?.template?.spec),
+  };
+}
+
+export function trimReplicaSet(o: Obj): CachedReplicaSet {
+  return {
+    ...meta(o),
+    owner: controller(o),
+    replicas: o.spec?.replicas ?? 0,
+    images: images(o.spec?.template?.spec),
+  };
+}
+
+export function trimFlux(kind: CachedFlux['kind']) {
+  return (o: Obj): CachedFlux => {
+    const ready = condition(o, 'Ready');
+    let state: CachedFlux['ready'] = 'unknown';
+    if (ready?.status === 'True') state = true;
+    if (ready?.status === 'False') state = false;
+    return {
+      ...meta(o),
+      kind,
+      ready: state,
+      message: ready?.message,
+      lastAppliedRevision: o.status?.lastAppliedRevision,
+    };
+  };
+}
+
+export function trimNamespace(o: Obj): CachedNamespace {
+  return meta(o);
+}
