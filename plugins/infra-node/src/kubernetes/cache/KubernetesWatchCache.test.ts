@@ -6,7 +6,7 @@ import {
 } from '@kubernetes/client-node';
 import { Sandbox, startSandbox } from '@groundcrew/sandbox';
 import { kubernetesCacheServiceRef } from '../../services';
-import { eventually, startProbeBackend } from '../testing';
+import { eventually, startProbeBackend } from '../../__testUtils__/probeBackend';
 import { KubernetesCacheService } from './KubernetesWatchCache';
 import { CacheChange } from './ClusterWatcher';
 
@@ -62,7 +62,9 @@ describe('KubernetesWatchCache against the sandbox', () => {
     });
     cache = backend.service;
     stop = backend.stop;
-    expect(await cache.waitForSync(20_000)).toBe(true);
+    if (!(await cache.waitForSync(20_000))) {
+      throw new Error('the cache did not sync with the sandbox');
+    }
   }, 30_000);
 
   afterAll(async () => {
