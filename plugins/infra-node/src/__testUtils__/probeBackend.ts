@@ -13,7 +13,7 @@ export async function startProbeBackend<T>(options: {
   /** Extra clusters config (`groundcrew.kubernetes`), merged over the generated one. */
   kubernetes?: object;
   database?: object;
-  ref: ServiceRef<T, 'root'>;
+  ref: ServiceRef<T, 'root', 'singleton'>;
 }): Promise<{ service: T; stop: () => Promise<void> }> {
   const { sandbox } = options;
   const chosen = sandbox.kubernetes.clusters.filter(
@@ -63,8 +63,10 @@ export async function startProbeBackend<T>(options: {
 }
 
 /** Polls until the check passes (returns a truthy value) or the time is up. */
+type Falsy = undefined | null | false | 0 | '';
+
 export async function eventually<T>(
-  check: () => T | Promise<T>,
+  check: () => T | Falsy | Promise<T | Falsy>,
   timeoutMs = 10_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -72,7 +74,7 @@ export async function eventually<T>(
   for (;;) {
     try {
       const value = await check();
-      if (value) return value;
+      if (value) return value as T;
       last = new Error(`still ${JSON.stringify(value)}`);
     } catch (error) {
       last = error;

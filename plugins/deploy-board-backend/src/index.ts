@@ -1,0 +1,6 @@
+/**
+ * Deploy boards of catalog entities from the watch-fed Kubernetes cache.
+ *
+ * @packageDocumentation
+ */
+export { deployBoardPlugin as default } from './plugin';

@@ -1,0 +1,91 @@
+import express from 'express';
+import Router from 'express-promise-router';
+import { HttpAuthService, LoggerService } from '@backstage/backend-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  BoardSnapshot,
+  DeployBoardService,
+} from './service/DeployBoardService';
+
+export interface StreamOptions {
+  heartbeatMs: number;
+  /** A client that cannot keep up gets only the newest board once this much is waiting. */
+  maxBufferedBytes: number;
+}
+
+function entityRefOf(req: express.Request) {
+  const { namespace, kind, name } = req.params;
+  return stringifyEntityRef({ kind, namespace, name });
+}
+
+export async function createRouter(options: {
+  boards: DeployBoardService;
+  httpAuth: HttpAuthService;
+  logger: LoggerService;
+  stream: StreamOptions;
+}): Promise<express.Router> {
+  const { boards, httpAuth, stream } = options;
+  const router = Router();
+
+  router.get('/boards/:namespace/:kind/:name', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const { json } = await boards.getBoard(entityRefOf(req), credentials);
+    res.type('application/json').send(json);
+  });
+
+  // Server-sent events: one `board` event per change, id = board revision. A client that comes
+  // back with Last-Event-ID gets a board only if it changed meanwhile.
+  router.get('/boards/:namespace/:kind/:name/stream', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    let pending: BoardSnapshot | undefined;
+    let lastSent = Number(req.header('last-event-id') ?? NaN);
+
+    const send = (snapshot: BoardSnapshot) => {
+      if (snapshot.board.revision === lastSent) return;
+      if (res.writableLength > stream.maxBufferedBytes) {
+        pending = snapshot; // keep the newest only; older boards are worthless
+        return;
+      }
+      lastSent = snapshot.board.revision;
+      res.write(
+        `event: board\nid: ${snapshot.board.revision}\ndata: ${snapshot.json}\n\n`,
+      );
+    };
+
+    const { current, unsubscribe } = await boards.subscribe(
+      entityRefOf(req),
+      credentials,
+      snapshot => send(snapshot),
+    );
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream',
+      'Cache-Control': 'no-cache, no-transform',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
+    res.flushHeaders();
+    res.write('retry: 2000\n\n');
+    send(current);
+    res.on('drain', () => {
+      if (pending) {
+        const next = pending;
+        pending = undefined;
+        send(next);
+      }
+    });
+    const heartbeat = setInterval(
+      () => res.write(': heartbeat\n\n'),
+      stream.heartbeatMs,
+    );
+    req.on('close', () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+    });
+  });
+
+  return router;
+}

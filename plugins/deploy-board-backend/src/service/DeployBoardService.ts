@@ -1,0 +1,242 @@
+import {
+  BackstageCredentials,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { NotFoundError, ServiceUnavailableError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { BoardSelector, DeployBoard } from '@groundcrew/plugin-infra-common';
+import {
+  CacheChange,
+  KubernetesCacheService,
+  LabelSelector,
+} from '@groundcrew/plugin-infra-node';
+import { buildBoard, EnvironmentLabels } from './buildBoard';
+import { entitySelector, selectorKey } from './entitySelector';
+
+/** A board ready to send: the object and its JSON, serialised once for every reader. */
+export interface BoardSnapshot {
+  board: DeployBoard;
+  json: string;
+}
+
+type Listener = (snapshot: BoardSnapshot) => void;
+
+interface Entry {
+  entityRef: string;
+  selector: BoardSelector;
+  match: LabelSelector;
+  snapshot?: BoardSnapshot;
+  /** The board's content without times and revision, to tell a real change from a rebuild. */
+  content?: string;
+  dirty: boolean;
+  timer?: NodeJS.Timeout;
+  listeners: Set<Listener>;
+  lastUsed: number;
+}
+
+const MAX_ENTRIES = 1000;
+const IDLE_MS = 5 * 60_000;
+
+/**
+ * Deploy boards of catalog entities, built from the watch-fed cache and kept until something they
+ * show changes. Readers of the same entity share one board; live readers get a new snapshot a
+ * moment (`debounceMs`) after the change, so a rollout of a thousand pods is a handful of events.
+ */
+export class DeployBoardService {
+  private readonly entries = new Map<string, Entry>();
+  private revision = 0;
+  private clusterSignature = '';
+  private readonly interval: NodeJS.Timeout;
+  private readonly unsubscribe: () => void;
+
+  static create(options: {
+    cache: KubernetesCacheService;
+    catalog: CatalogService;
+    logger: LoggerService;
+    environmentLabels?: EnvironmentLabels;
+    debounceMs?: number;
+  }) {
+    return new DeployBoardService(options);
+  }
+
+  private constructor(
+    private readonly options: {
+      cache: KubernetesCacheService;
+      catalog: CatalogService;
+      logger: LoggerService;
+      environmentLabels?: EnvironmentLabels;
+      debounceMs?: number;
+    },
+  ) {
+    this.unsubscribe = options.cache.subscribe(this.onChange);
+    // Cluster reachability is not an object change: compare it every second.
+    this.interval = setInterval(() => this.checkClusters(), 1000);
+    this.interval.unref();
+  }
+
+  stop() {
+    this.unsubscribe();
+    clearInterval(this.interval);
+    for (const entry of this.entries.values()) clearTimeout(entry.timer);
+  }
+
+  /** The board of an entity the caller may read; NotFoundError otherwise. */
+  async getBoard(entityRef: string, credentials: BackstageCredentials) {
+    const entry = await this.entry(entityRef, credentials);
+    return this.snapshot(entry);
+  }
+
+  /** Calls the listener with every new board of the entity until the returned function is called. */
+  async subscribe(
+    entityRef: string,
+    credentials: BackstageCredentials,
+    listener: Listener,
+  ): Promise<{ current: BoardSnapshot; unsubscribe: () => void }> {
+    const entry = await this.entry(entityRef, credentials);
+    const current = this.snapshot(entry);
+    entry.listeners.add(listener);
+    return {
+      current,
+      unsubscribe: () => {
+        entry.listeners.delete(listener);
+        entry.lastUsed = Date.now();
+      },
+    };
+  }
+
+  private async entry(entityRef: string, credentials: BackstageCredentials) {
+    // The catalog answers only what the caller may read: an unreadable entity is a missing one.
+    const entity = await this.options.catalog.getEntityByRef(entityRef, {
+      credentials,
+    });
+    if (!entity) {
+      throw new NotFoundError(`No entity ${entityRef}`);
+    }
+    if (!(await this.options.cache.waitForSync(10_000))) {
+      const syncing = this.options.cache
+        .clusters()
+        .filter(c => c.state === 'syncing')
+        .map(c => c.name);
+      if (
+        syncing.length === this.options.cache.clusters().length &&
+        syncing.length
+      ) {
+        throw new ServiceUnavailableError(
+          `The Kubernetes cache is still loading clusters ${syncing.join(
+            ', ',
+          )}`,
+        );
+      }
+    }
+    const ref = stringifyEntityRef(entity);
+    const { selector, match } = entitySelector(entity);
+    const key = `${ref} ${selectorKey(selector)}`;
+    let entry = this.entries.get(key);
+    if (!entry) {
+      this.evict();
+      entry = {
+        entityRef: ref,
+        selector,
+        match,
+        dirty: true,
+        listeners: new Set(),
+        lastUsed: Date.now(),
+      };
+      this.entries.set(key, entry);
+    }
+    entry.lastUsed = Date.now();
+    return entry;
+  }
+
+  private snapshot(entry: Entry): BoardSnapshot {
+    if (entry.dirty || !entry.snapshot) {
+      this.rebuild(entry);
+    }
+    return entry.snapshot!;
+  }
+
+  /** Rebuilds; returns true when what the board shows changed. */
+  private rebuild(entry: Entry): boolean {
+    entry.dirty = false;
+    const board = buildBoard({
+      cache: this.options.cache,
+      entityRef: entry.entityRef,
+      selector: entry.selector,
+      match: entry.match,
+      environmentLabels: this.options.environmentLabels,
+      revision: 0,
+    });
+    const content = JSON.stringify([
+      board.environments,
+      board.clusters.map(c => [c.name, c.state, c.message]),
+    ]);
+    if (entry.snapshot && content === entry.content) {
+      return false;
+    }
+    board.revision = ++this.revision;
+    entry.content = content;
+    entry.snapshot = { board, json: JSON.stringify(board) };
+    return true;
+  }
+
+  private markDirty(entry: Entry) {
+    entry.dirty = true;
+    if (entry.listeners.size === 0 || entry.timer) return;
+    entry.timer = setTimeout(() => {
+      entry.timer = undefined;
+      if (!entry.dirty) return;
+      if (this.rebuild(entry)) {
+        for (const listener of entry.listeners) listener(entry.snapshot!);
+      }
+    }, this.options.debounceMs ?? 50);
+  }
+
+  private onChange = (change: CacheChange) => {
+    for (const entry of this.entries.values()) {
+      if (entry.dirty && (entry.timer || entry.listeners.size === 0)) continue;
+      const { selector } = entry;
+      if (selector.clusters && !selector.clusters.includes(change.cluster))
+        continue;
+      const o = change.object;
+      if (change.type === 'resync' || !o || change.kind === 'namespaces') {
+        this.markDirty(entry);
+      } else if (
+        (!selector.namespace || o.namespace === selector.namespace) &&
+        entry.match.matches(o.labels)
+      ) {
+        this.markDirty(entry);
+      }
+    }
+  };
+
+  private checkClusters() {
+    const signature = JSON.stringify(
+      this.options.cache.clusters().map(c => [c.name, c.state, c.message]),
+    );
+    if (signature === this.clusterSignature) return;
+    this.clusterSignature = signature;
+    for (const entry of this.entries.values()) this.markDirty(entry);
+  }
+
+  private evict() {
+    const now = Date.now();
+    for (const [key, entry] of this.entries) {
+      if (entry.listeners.size === 0 && now - entry.lastUsed > IDLE_MS) {
+        clearTimeout(entry.timer);
+        this.entries.delete(key);
+      }
+    }
+    if (this.entries.size < MAX_ENTRIES) return;
+    const idle = [...this.entries.entries()]
+      .filter(([, e]) => e.listeners.size === 0)
+      .sort(([, a], [, b]) => a.lastUsed - b.lastUsed);
+    for (const [key, entry] of idle.slice(
+      0,
+      this.entries.size - MAX_ENTRIES + 1,
+    )) {
+      clearTimeout(entry.timer);
+      this.entries.delete(key);
+    }
+  }
+}
