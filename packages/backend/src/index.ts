@@ -34,5 +34,6 @@ backend.add(import('@backstage/plugin-user-settings-backend'));
 
 // Groundcrew's client layer: the fleet is built (and its config checked) at start-up.
 backend.add(kubernetesFleetServiceFactory);
+backend.add(import('@groundcrew/plugin-deploy-board-backend'));
 
 backend.start();

@@ -1,4 +1,5 @@
 import { KubeConfig, CoreV1Api } from '@kubernetes/client-node';
+
 describe('smoke', () => {
   it('loads', () => {
     const kc = new KubeConfig();

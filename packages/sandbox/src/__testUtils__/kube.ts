@@ -1,0 +1,50 @@
+import { KubeConfig } from '@kubernetes/client-node';
+import { kubeConfigOptions } from '../kubeconfig';
+import type { Sandbox } from '../sandbox';
+
+export function kubeConfigFor(
+  sandbox: Sandbox,
+  cluster?: string,
+  token?: string,
+): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromOptions(kubeConfigOptions(sandbox, cluster, { token }));
+  return kc;
+}
+
+/** The Status body of a client-node ApiException. */
+export function statusOf(e: unknown): any {
+  const body = (e as { body?: unknown }).body;
+  if (typeof body === 'string') {
+    try {
+      return JSON.parse(body);
+    } catch {
+      return body;
+    }
+  }
+  return body;
+}
+
+export async function eventually<T>(
+  fn: () => T | Promise<T>,
+  opts: { timeoutMs?: number; intervalMs?: number } = {},
+): Promise<T> {
+  const deadline = Date.now() + (opts.timeoutMs ?? 5000);
+  let last: unknown;
+  for (;;) {
+    try {
+      return await fn();
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw last;
+    await new Promise(r => setTimeout(r, opts.intervalMs ?? 20));
+  }
+}
+
+export const FAST = {
+  podStartDelayMs: 30,
+  podReadyDelayMs: 40,
+  fluxReadyDelayMs: 30,
+  bookmarkIntervalMs: 100,
+};

@@ -1,0 +1,372 @@
+import https from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { FaultSet, FaultSpec } from './faults';
+import { HttpError, parseJson, readBody, sendJson, sleep } from './http';
+import { Handler, RequestContext, Router } from './router';
+import type { TlsMaterial } from './tls';
+
+export type DownMode = 'refuse' | 'hang';
+
+export interface ImitationServerOptions {
+  /** Shown in logs and errors. */
+  name: string;
+  tls: TlsMaterial;
+  /** Port of the protocol listener; 0 or absent picks one at run time. */
+  port?: number;
+  /** Port of the control-only listener, which stays up while the server is "down". */
+  controlPort?: number;
+  /** Shapes an error body the way the imitated system does. */
+  errorBody?: (status: number, message: string) => unknown;
+  /** Back to the loaded fixture. */
+  onReset?: () => Promise<void> | void;
+  /** Loads objects (the body of `POST /_sandbox/fixture`). */
+  onFixture?: (body: unknown) => Promise<unknown> | unknown;
+}
+
+const HOST = '127.0.0.1';
+
+/**
+ * The base of every imitation: an HTTPS server on 127.0.0.1 with a router,
+ * request counters, fault injection, and the control API under `/_sandbox/`.
+ */
+export class ImitationServer {
+  readonly router = new Router();
+  private readonly controlRouter = new Router();
+  private readonly faults = new FaultSet();
+  private counters = new Map<string, number>();
+  private total = 0;
+  private readonly server: https.Server;
+  private readonly controlServer: https.Server;
+  private readonly sockets = new Set<Socket>();
+  private readonly hanging = new Set<ServerResponse>();
+  private downMode: DownMode | undefined;
+  private upTimer: NodeJS.Timeout | undefined;
+  private portNumber: number;
+  private controlPortNumber: number;
+  private listening = false;
+
+  constructor(private readonly options: ImitationServerOptions) {
+    const tlsOptions = { cert: options.tls.certPem, key: options.tls.keyPem };
+    this.portNumber = options.port ?? 0;
+    this.controlPortNumber = options.controlPort ?? 0;
+    this.server = https.createServer(tlsOptions, (req, res) => {
+      this.handle(req, res, false).catch(() => res.destroy());
+    });
+    this.server.on('connection', socket => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+    // Long watches must not be cut by Node's default request timeouts.
+    this.server.requestTimeout = 0;
+    this.server.headersTimeout = 60_000;
+    this.server.keepAliveTimeout = 5_000;
+    this.controlServer = https.createServer(tlsOptions, (req, res) => {
+      this.handle(req, res, true).catch(() => res.destroy());
+    });
+    this.installControlRoutes();
+  }
+
+  get name(): string {
+    return this.options.name;
+  }
+  get port(): number {
+    return this.portNumber;
+  }
+  get url(): string {
+    return `https://${HOST}:${this.portNumber}`;
+  }
+  get controlUrl(): string {
+    return `https://${HOST}:${this.controlPortNumber}`;
+  }
+  get isDown(): boolean {
+    return this.downMode !== undefined;
+  }
+
+  /** Adds a route to the control API (path must start with `/_sandbox/`). */
+  addControlRoute(method: string, pattern: string, handler: Handler): void {
+    this.controlRouter.add(method, pattern, handler);
+  }
+
+  async start(): Promise<void> {
+    await this.listen();
+    this.controlPortNumber = await listenOn(
+      this.controlServer,
+      this.controlPortNumber,
+    );
+  }
+
+  async stop(): Promise<void> {
+    clearTimeout(this.upTimer);
+    this.releaseHanging();
+    await Promise.all([this.close(), closeServer(this.controlServer)]);
+  }
+
+  /**
+   * Simulates an unreachable server. `refuse` closes the listener (connections
+   * are refused); `hang` keeps accepting but never answers. With `forMs`, the
+   * server comes back by itself.
+   */
+  async down(mode: DownMode = 'refuse', forMs?: number): Promise<void> {
+    this.downMode = mode;
+    if (mode === 'refuse') {
+      await this.close();
+    } else {
+      for (const socket of this.sockets) socket.destroy();
+    }
+    clearTimeout(this.upTimer);
+    if (forMs && forMs > 0) {
+      this.upTimer = setTimeout(() => {
+        this.up().catch(() => undefined);
+      }, forMs);
+      this.upTimer.unref();
+    }
+  }
+
+  async up(): Promise<void> {
+    clearTimeout(this.upTimer);
+    const wasRefusing = this.downMode === 'refuse';
+    this.downMode = undefined;
+    this.releaseHanging();
+    if (wasRefusing || !this.listening) {
+      await this.listen();
+    }
+  }
+
+  counterSnapshot(): { total: number; routes: Record<string, number> } {
+    return { total: this.total, routes: Object.fromEntries(this.counters) };
+  }
+
+  resetCounters(): void {
+    this.counters = new Map();
+    this.total = 0;
+  }
+
+  injectFault(spec: FaultSpec): void {
+    this.faults.add(spec);
+  }
+
+  clearFaults(): void {
+    this.faults.clear();
+  }
+
+  private async listen() {
+    this.portNumber = await listenOn(this.server, this.portNumber);
+    this.listening = true;
+  }
+
+  private async close() {
+    if (!this.listening) return;
+    this.listening = false;
+    for (const socket of this.sockets) socket.destroy();
+    await closeServer(this.server);
+  }
+
+  private releaseHanging() {
+    for (const res of this.hanging) res.destroy();
+    this.hanging.clear();
+  }
+
+  private errorBody(status: number, message: string): unknown {
+    return this.options.errorBody
+      ? this.options.errorBody(status, message)
+      : { message, code: status };
+  }
+
+  private async handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    controlOnly: boolean,
+  ): Promise<void> {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const url = new URL(req.url ?? '/', 'https://sandbox.invalid');
+    const path = url.pathname;
+    let bodyPromise: Promise<Buffer> | undefined;
+    const ctx: RequestContext = {
+      req,
+      res,
+      method,
+      path,
+      query: url.searchParams,
+      params: {},
+      routeKey: '',
+      body: () => (bodyPromise ??= readBody(req)),
+    };
+
+    try {
+      if (path.startsWith('/_sandbox/')) {
+        const match = this.controlRouter.match(method, path);
+        if (!match) {
+          throw new HttpError(404, {
+            message: `no control route ${method} ${path}`,
+          });
+        }
+        ctx.params = match.params;
+        ctx.routeKey = match.routeKey;
+        await match.handler(ctx);
+        return;
+      }
+      if (controlOnly) {
+        throw new HttpError(404, {
+          message: 'this port serves only /_sandbox/',
+        });
+      }
+      if (this.downMode === 'hang') {
+        this.hanging.add(res);
+        res.on('close', () => this.hanging.delete(res));
+        return;
+      }
+
+      const match = this.router.match(method, path);
+      const isWatch = isWatchQuery(url.searchParams);
+      ctx.routeKey = `${match?.routeKey ?? `${method} (unmatched)`}${
+        isWatch ? '?watch' : ''
+      }`;
+      this.counters.set(
+        ctx.routeKey,
+        (this.counters.get(ctx.routeKey) ?? 0) + 1,
+      );
+      this.total += 1;
+
+      const fault = this.faults.take(method, `${path}${url.search}`);
+      if (fault) {
+        if (fault.delayMs) await sleep(fault.delayMs);
+        if (fault.status) {
+          const headers: Record<string, string> = {};
+          if (fault.retryAfterSeconds !== undefined) {
+            headers['Retry-After'] = String(fault.retryAfterSeconds);
+          }
+          sendJson(
+            res,
+            fault.status,
+            this.errorBody(
+              fault.status,
+              fault.message ?? `injected fault (${fault.status})`,
+            ),
+            headers,
+          );
+          return;
+        }
+        if (fault.dropWatch) ctx.dropWatch = true;
+      }
+
+      if (!match) {
+        sendJson(
+          res,
+          404,
+          this.errorBody(
+            404,
+            'the server could not find the requested resource',
+          ),
+        );
+        return;
+      }
+      ctx.params = match.params;
+      await match.handler(ctx);
+    } catch (e) {
+      if (e instanceof HttpError) {
+        sendJson(res, e.status, e.body, e.headers);
+      } else if (e instanceof SyntaxError) {
+        sendJson(res, 400, this.errorBody(400, `invalid body: ${e.message}`));
+      } else {
+        sendJson(
+          res,
+          500,
+          this.errorBody(500, `internal error: ${(e as Error).message}`),
+        );
+      }
+    }
+  }
+
+  private installControlRoutes() {
+    const ok = (ctx: RequestContext, body: unknown = { ok: true }) =>
+      sendJson(ctx.res, 200, body);
+    this.addControlRoute('POST', '/_sandbox/reset', async ctx => {
+      this.clearFaults();
+      await this.options.onReset?.();
+      ok(ctx);
+    });
+    this.addControlRoute('POST', '/_sandbox/fixture', async ctx => {
+      const body = parseJson(await ctx.body());
+      if (!this.options.onFixture) {
+        throw new HttpError(404, { message: 'this server takes no fixture' });
+      }
+      ok(ctx, (await this.options.onFixture(body)) ?? { ok: true });
+    });
+    this.addControlRoute('POST', '/_sandbox/faults', async ctx => {
+      const body = parseJson(await ctx.body());
+      const specs = (Array.isArray(body) ? body : [body]) as FaultSpec[];
+      try {
+        for (const spec of specs) {
+          if (!spec || typeof spec !== 'object')
+            throw new Error('fault must be an object');
+          this.faults.add(spec);
+        }
+      } catch (e) {
+        throw new HttpError(400, { message: (e as Error).message });
+      }
+      ok(ctx, { faults: this.faults.list() });
+    });
+    this.addControlRoute('GET', '/_sandbox/faults', ctx =>
+      ok(ctx, { faults: this.faults.list() }),
+    );
+    this.addControlRoute('DELETE', '/_sandbox/faults', ctx => {
+      this.clearFaults();
+      ok(ctx);
+    });
+    this.addControlRoute('GET', '/_sandbox/counters', ctx =>
+      ok(ctx, this.counterSnapshot()),
+    );
+    this.addControlRoute('DELETE', '/_sandbox/counters', ctx => {
+      this.resetCounters();
+      ok(ctx);
+    });
+    this.addControlRoute('POST', '/_sandbox/down', async ctx => {
+      const body = (parseJson(await ctx.body()) ?? {}) as {
+        mode?: DownMode;
+        forMs?: number;
+      };
+      const mode = body.mode ?? 'refuse';
+      if (mode !== 'refuse' && mode !== 'hang') {
+        throw new HttpError(400, { message: 'mode must be refuse or hang' });
+      }
+      // Answer first: going down closes the connection this request came on.
+      ok(ctx);
+      if (!ctx.res.writableFinished) {
+        await new Promise(resolve => ctx.res.once('finish', resolve));
+      }
+      await this.down(mode, body.forMs);
+    });
+    this.addControlRoute('POST', '/_sandbox/up', async ctx => {
+      await this.up();
+      ok(ctx);
+    });
+  }
+}
+
+function isWatchQuery(query: URLSearchParams): boolean {
+  const w = query.get('watch');
+  return w === '1' || w === 'true';
+}
+
+function listenOn(server: https.Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (e: Error) => reject(e);
+    server.once('error', onError);
+    server.listen(port, HOST, () => {
+      server.off('error', onError);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+function closeServer(server: https.Server): Promise<void> {
+  return new Promise(resolve => {
+    if (!server.listening) {
+      resolve();
+      return;
+    }
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}

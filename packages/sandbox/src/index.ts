@@ -1,0 +1,43 @@
+/**
+ * Imitation servers of the outside systems Groundcrew talks to, at their wire
+ * protocols, with demo data.
+ *
+ * @packageDocumentation
+ */
+export { startSandbox } from './sandbox';
+export type {
+  Sandbox,
+  SandboxCluster,
+  SandboxClusterSpec,
+  StartSandboxOptions,
+} from './sandbox';
+export { SandboxControl } from './control';
+export type {
+  FaultSpec,
+  SandboxControlOptions,
+  SandboxCounters,
+} from './control';
+export { KubernetesServer, DEFAULT_TIMINGS } from './kubernetes/server';
+export type {
+  KubernetesServerOptions,
+  KubernetesTimings,
+} from './kubernetes/server';
+export { KINDS } from './kubernetes/kinds';
+export type { KindInfo } from './kubernetes/kinds';
+export type { KubeObject } from './kubernetes/types';
+export { podFromTemplate, podTemplateHash } from './kubernetes/pods';
+export {
+  deployment,
+  podTemplate,
+  rolledOutWorkload,
+  syntheticFixture,
+} from './kubernetes/workloads';
+export type { WorkloadOptions } from './kubernetes/workloads';
+export { DEMO_CLUSTERS, DEMO_SERVICES, demoFixture } from './demo/demoFixture';
+export { generateTlsMaterial, loadOrCreateTlsMaterial } from './framework/tls';
+export type { TlsMaterial } from './framework/tls';
+export {
+  kubeConfigOptions,
+  writeKubeconfig,
+  kubeconfigYaml,
+} from './kubeconfig';

@@ -1,0 +1,282 @@
+import type { KindInfo } from './kinds';
+import type { KubeObject } from './types';
+
+/** True when the client asked for server-side printing (kubectl get does). */
+export function wantsTable(accept: string | undefined): boolean {
+  return !!accept && accept.includes('as=Table');
+}
+
+function age(ts: string | undefined): string {
+  if (!ts) return '<unknown>';
+  const s = Math.max(0, Math.floor((Date.now() - Date.parse(ts)) / 1000));
+  if (s < 120) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 120) return `${m}m`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return `${h}h`;
+  return `${Math.floor(h / 24)}d`;
+}
+
+type Column = {
+  name: string;
+  type: string;
+  format?: string;
+  description: string;
+  priority: number;
+};
+
+const NAME: Column = {
+  name: 'Name',
+  type: 'string',
+  format: 'name',
+  description: 'Name must be unique within a namespace.',
+  priority: 0,
+};
+const AGE: Column = {
+  name: 'Age',
+  type: 'string',
+  description:
+    'CreationTimestamp is a timestamp representing the server time when this object was created.',
+  priority: 0,
+};
+
+function columnsAndCells(info: KindInfo, o: KubeObject): [Column[], unknown[]] {
+  const spec = (o.spec ?? {}) as Record<string, any>;
+  const status = (o.status ?? {}) as Record<string, any>;
+  const created = age(o.metadata.creationTimestamp);
+  switch (info.kind) {
+    case 'Pod': {
+      const cs: any[] = status.containerStatuses ?? [];
+      const total = (spec.containers ?? []).length;
+      const ready = cs.filter(c => c.ready).length;
+      const restarts = cs.reduce((n, c) => n + (c.restartCount ?? 0), 0);
+      const waiting = cs.find(c => c.state?.waiting)?.state?.waiting?.reason;
+      const phase = o.metadata.deletionTimestamp
+        ? 'Terminating'
+        : waiting ?? status.phase ?? 'Pending';
+      return [
+        [
+          NAME,
+          {
+            name: 'Ready',
+            type: 'string',
+            description:
+              'The aggregate readiness state of this pod for accepting traffic.',
+            priority: 0,
+          },
+          {
+            name: 'Status',
+            type: 'string',
+            description: 'The aggregate status of the containers in this pod.',
+            priority: 0,
+          },
+          {
+            name: 'Restarts',
+            type: 'string',
+            description:
+              'The number of times the containers in this pod have been restarted.',
+            priority: 0,
+          },
+          AGE,
+          {
+            name: 'IP',
+            type: 'string',
+            description: 'IP address allocated to the pod.',
+            priority: 1,
+          },
+          {
+            name: 'Node',
+            type: 'string',
+            description: 'Name of the node the pod is assigned to.',
+            priority: 1,
+          },
+        ],
+        [
+          o.metadata.name,
+          `${ready}/${total}`,
+          phase,
+          String(restarts),
+          created,
+          status.podIP ?? '<none>',
+          spec.nodeName ?? '<none>',
+        ],
+      ];
+    }
+    case 'Deployment':
+      return [
+        [
+          NAME,
+          {
+            name: 'Ready',
+            type: 'string',
+            description: 'Number of the pod with ready state',
+            priority: 0,
+          },
+          {
+            name: 'Up-to-date',
+            type: 'integer',
+            description:
+              'Total number of non-terminated pods targeted by this deployment that have the desired template spec.',
+            priority: 0,
+          },
+          {
+            name: 'Available',
+            type: 'integer',
+            description:
+              'Total number of available pods (ready for at least minReadySeconds) targeted by this deployment.',
+            priority: 0,
+          },
+          AGE,
+        ],
+        [
+          o.metadata.name,
+          `${status.readyReplicas ?? 0}/${spec.replicas ?? 1}`,
+          status.updatedReplicas ?? 0,
+          status.availableReplicas ?? 0,
+          created,
+        ],
+      ];
+    case 'ReplicaSet':
+      return [
+        [
+          NAME,
+          {
+            name: 'Desired',
+            type: 'integer',
+            description: 'Replicas is the number of desired replicas.',
+            priority: 0,
+          },
+          {
+            name: 'Current',
+            type: 'integer',
+            description:
+              'Replicas is the most recently oberved number of replicas.',
+            priority: 0,
+          },
+          {
+            name: 'Ready',
+            type: 'integer',
+            description: 'The number of ready replicas for this replica set.',
+            priority: 0,
+          },
+          AGE,
+        ],
+        [
+          o.metadata.name,
+          spec.replicas ?? 1,
+          status.replicas ?? 0,
+          status.readyReplicas ?? 0,
+          created,
+        ],
+      ];
+    case 'Namespace':
+      return [
+        [
+          NAME,
+          {
+            name: 'Status',
+            type: 'string',
+            description: 'The status of the namespace',
+            priority: 0,
+          },
+          AGE,
+        ],
+        [o.metadata.name, status.phase ?? 'Active', created],
+      ];
+    case 'Service':
+      return [
+        [
+          NAME,
+          {
+            name: 'Type',
+            type: 'string',
+            description: 'The type of the service.',
+            priority: 0,
+          },
+          {
+            name: 'Cluster-IP',
+            type: 'string',
+            description: 'The cluster IP of the service.',
+            priority: 0,
+          },
+          {
+            name: 'Ports',
+            type: 'string',
+            description: 'The ports of the service.',
+            priority: 0,
+          },
+          AGE,
+        ],
+        [
+          o.metadata.name,
+          spec.type ?? 'ClusterIP',
+          spec.clusterIP ?? '<none>',
+          (spec.ports ?? [])
+            .map((p: any) => `${p.port}/${p.protocol ?? 'TCP'}`)
+            .join(',') || '<none>',
+          created,
+        ],
+      ];
+    default: {
+      const ready = (status.conditions ?? []).find(
+        (c: any) => c.type === 'Ready',
+      );
+      if (info.crd && ready) {
+        return [
+          [
+            NAME,
+            {
+              name: 'Ready',
+              type: 'string',
+              description: 'Ready condition',
+              priority: 0,
+            },
+            {
+              name: 'Status',
+              type: 'string',
+              description: 'Ready message',
+              priority: 0,
+            },
+            AGE,
+          ],
+          [o.metadata.name, ready.status, ready.message ?? '', created],
+        ];
+      }
+      return [
+        [NAME, AGE],
+        [o.metadata.name, created],
+      ];
+    }
+  }
+}
+
+/** A meta.k8s.io/v1 Table, as the server answers `kubectl get`. */
+export function toTable(
+  info: KindInfo,
+  items: KubeObject[],
+  resourceVersion: string,
+  includeObjectMeta = true,
+) {
+  let columns: Column[] = columnsAndCells(info, { metadata: {} })[0];
+  const rows = items.map(o => {
+    const [cols, cells] = columnsAndCells(info, o);
+    columns = cols;
+    return {
+      cells,
+      object: includeObjectMeta
+        ? {
+            kind: 'PartialObjectMetadata',
+            apiVersion: 'meta.k8s.io/v1',
+            metadata: o.metadata,
+          }
+        : undefined,
+    };
+  });
+  return {
+    kind: 'Table',
+    apiVersion: 'meta.k8s.io/v1',
+    metadata: { resourceVersion },
+    columnDefinitions: columns,
+    rows,
+  };
+}

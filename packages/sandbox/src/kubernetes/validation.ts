@@ -1,0 +1,189 @@
+import type { KindInfo } from './kinds';
+import { apiVersionOf } from './kinds';
+import { labelSelectorMatcher } from './selectors';
+import { invalid, StatusCause } from './status';
+import type { KubeObject } from './types';
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1123_SUBDOMAIN =
+  /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+function nameCauses(
+  info: KindInfo,
+  name: string,
+  field: string,
+): StatusCause[] {
+  if (info.kind === 'Namespace') {
+    if (name.length > 63 || !DNS1123_LABEL.test(name)) {
+      return [
+        {
+          reason: 'FieldValueInvalid',
+          field,
+          message: `Invalid value: "${name}": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')`,
+        },
+      ];
+    }
+    return [];
+  }
+  if (info.kind === 'Service') {
+    if (name.length > 63 || !DNS1035_LABEL.test(name)) {
+      return [
+        {
+          reason: 'FieldValueInvalid',
+          field,
+          message: `Invalid value: "${name}": a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')`,
+        },
+      ];
+    }
+    return [];
+  }
+  if (name.length > 253 || !DNS1123_SUBDOMAIN.test(name)) {
+    return [
+      {
+        reason: 'FieldValueInvalid',
+        field,
+        message: `Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`,
+      },
+    ];
+  }
+  return [];
+}
+
+/**
+ * Validates an object against the URL it was sent to and the basic rules of
+ * its kind. Throws 422 Invalid with one cause per problem.
+ */
+export function validateObject(opts: {
+  info: KindInfo;
+  version: string;
+  obj: KubeObject;
+  namespace?: string;
+  name?: string;
+  creating: boolean;
+}): void {
+  const { info, version, obj, namespace, name, creating } = opts;
+  const causes: StatusCause[] = [];
+  const meta = obj.metadata;
+  const expectedApiVersion = apiVersionOf(info.group, version);
+  if (obj.kind !== undefined && obj.kind !== info.kind) {
+    causes.push({
+      reason: 'FieldValueInvalid',
+      field: 'kind',
+      message: `Invalid value: "${obj.kind}": must be ${info.kind}`,
+    });
+  }
+  if (obj.apiVersion !== undefined && obj.apiVersion !== expectedApiVersion) {
+    causes.push({
+      reason: 'FieldValueInvalid',
+      field: 'apiVersion',
+      message: `Invalid value: "${obj.apiVersion}": must be ${expectedApiVersion}`,
+    });
+  }
+  if (!meta.name && !(creating && meta.generateName)) {
+    causes.push({
+      reason: 'FieldValueRequired',
+      field: 'metadata.name',
+      message: 'Required value: name or generateName is required',
+    });
+  } else if (meta.name) {
+    causes.push(...nameCauses(info, meta.name, 'metadata.name'));
+    if (name && meta.name !== name) {
+      causes.push({
+        reason: 'FieldValueInvalid',
+        field: 'metadata.name',
+        message: `Invalid value: "${meta.name}": must match the name in the URL ("${name}")`,
+      });
+    }
+  }
+  if (
+    info.namespaced &&
+    namespace &&
+    meta.namespace &&
+    meta.namespace !== namespace
+  ) {
+    causes.push({
+      reason: 'FieldValueInvalid',
+      field: 'metadata.namespace',
+      message: `Invalid value: "${meta.namespace}": the namespace of the provided object does not match the namespace sent on the request`,
+    });
+  }
+  if (!info.namespaced && meta.namespace) {
+    causes.push({
+      reason: 'FieldValueForbidden',
+      field: 'metadata.namespace',
+      message: 'Forbidden: not allowed on this type',
+    });
+  }
+  causes.push(...kindCauses(info, obj));
+  if (causes.length) {
+    throw invalid(
+      info.kind,
+      meta.name ?? meta.generateName ?? '',
+      info.group,
+      causes,
+    );
+  }
+}
+
+function kindCauses(info: KindInfo, obj: KubeObject): StatusCause[] {
+  const spec = (obj.spec ?? {}) as Record<string, any>;
+  const causes: StatusCause[] = [];
+  const podSpecCauses = (
+    podSpec: Record<string, any> | undefined,
+    prefix: string,
+  ) => {
+    const containers = podSpec?.containers;
+    if (!Array.isArray(containers) || containers.length === 0) {
+      causes.push({
+        reason: 'FieldValueRequired',
+        field: `${prefix}.containers`,
+        message: 'Required value',
+      });
+      return;
+    }
+    containers.forEach((c: Record<string, unknown>, i: number) => {
+      if (!c?.name) {
+        causes.push({
+          reason: 'FieldValueRequired',
+          field: `${prefix}.containers[${i}].name`,
+          message: 'Required value',
+        });
+      }
+      if (!c?.image) {
+        causes.push({
+          reason: 'FieldValueRequired',
+          field: `${prefix}.containers[${i}].image`,
+          message: 'Required value',
+        });
+      }
+    });
+  };
+  if (info.kind === 'Pod') podSpecCauses(spec, 'spec');
+  if (
+    ['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet'].includes(info.kind)
+  ) {
+    if (!spec.selector) {
+      causes.push({
+        reason: 'FieldValueRequired',
+        field: 'spec.selector',
+        message: 'Required value',
+      });
+    } else {
+      const matches = labelSelectorMatcher(spec.selector)({
+        metadata: spec.template?.metadata ?? {},
+      });
+      if (!matches) {
+        causes.push({
+          reason: 'FieldValueInvalid',
+          field: 'spec.template.metadata.labels',
+          message: `Invalid value: ${JSON.stringify(
+            spec.template?.metadata?.labels ?? {},
+          )}: \`selector\` does not match template \`labels\``,
+        });
+      }
+    }
+    podSpecCauses(spec.template?.spec, 'spec.template.spec');
+  }
+  return causes;
+}
