@@ -60,6 +60,11 @@ async function main() {
     },
     podsPerCluster:
       Number(process.env.SANDBOX_PODS_PER_CLUSTER ?? 0) || undefined,
+    // Set but empty: random per-cluster tokens (kept in tokens.json).
+    token:
+      process.env.SANDBOX_K8S_TOKEN === ''
+        ? undefined
+        : process.env.SANDBOX_K8S_TOKEN ?? 'groundcrew-sandbox-token',
   });
   const { caPem, clusters } = sandbox.kubernetes;
   const kubeconfig = path.join(stateDir, 'kubeconfig');

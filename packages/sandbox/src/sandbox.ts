@@ -106,9 +106,11 @@ export async function startSandbox(
   const tokens = loadTokens(options.stateDir);
 
   const servers: KubernetesServer[] = specs.map((spec, i) => {
-    const token = (tokens[spec.name] ??= `sandbox-${randomBytes(18).toString(
-      'base64url',
-    )}`);
+    const token =
+      options.token ??
+      (tokens[spec.name] ??= `sandbox-${randomBytes(18).toString(
+        'base64url',
+      )}`);
     const server = new KubernetesServer({
       name: spec.name,
       token,
