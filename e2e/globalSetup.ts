@@ -4,7 +4,8 @@ import path from 'node:path';
 /**
  * Starts the whole portal the way the README's first command does, but on ports chosen at run time;
  * returns the teardown that stops it. Tests read the URLs from GROUNDCREW_E2E_APP_URL and
- * GROUNDCREW_E2E_BACKEND_URL.
+ * GROUNDCREW_E2E_BACKEND_URL, and the sandbox's state (clusters.json, ca.crt) from
+ * GROUNDCREW_E2E_SANDBOX_DIR.
  */
 export default async function globalSetup() {
   const root = path.resolve(__dirname, '..');
@@ -24,10 +25,10 @@ export default async function globalSetup() {
       buffer = lines.pop()!;
       for (const line of lines) {
         if (process.env.GROUNDCREW_E2E_VERBOSE) process.stdout.write(`${line}\n`);
-        const match = line.match(/^GROUNDCREW_READY (\S+) (\S+)$/);
+        const match = line.match(/^GROUNDCREW_READY (\S+) (\S+) (\S+)$/);
         if (match) {
           clearTimeout(timer);
-          resolve([match[1], match[2]]);
+          resolve([match[1], match[2], match[3]]);
         }
       }
     });
@@ -38,6 +39,7 @@ export default async function globalSetup() {
   });
   process.env.GROUNDCREW_E2E_APP_URL = ready[0];
   process.env.GROUNDCREW_E2E_BACKEND_URL = ready[1];
+  process.env.GROUNDCREW_E2E_SANDBOX_DIR = ready[2];
   child.stdout!.resume();
   return async () => {
     child.kill('SIGTERM');

@@ -3,7 +3,8 @@
 //
 //   yarn start              fixed ports: portal http://localhost:3000, backend 7007, sandbox 7441-7443
 //   yarn start --ephemeral  ports chosen at run time and a throw-away state folder (the e2e tests);
-//                           prints `GROUNDCREW_READY <app url> <backend url>` once everything answers.
+//                           prints `GROUNDCREW_READY <app url> <backend url> <sandbox state dir>` once
+//                           everything answers.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -145,11 +146,13 @@ function checkMkdocs() {
 
 let stateDir;
 
+let sandboxDir;
+
 async function main() {
   checkMkdocs();
   let ports;
   let configArgs = [];
-  let sandboxDir = path.join(root, '.sandbox');
+  sandboxDir = path.join(root, '.sandbox');
   if (ephemeral) {
     stateDir = mkdtempSync(path.join(os.tmpdir(), 'groundcrew-'));
     sandboxDir = path.join(stateDir, 'sandbox');
@@ -210,7 +213,7 @@ async function main() {
   const appUrl = `http://localhost:${ports.app}`;
   log('start', `Groundcrew is up: ${appUrl} (backend http://localhost:${ports.backend})`);
   if (ephemeral) {
-    process.stdout.write(`GROUNDCREW_READY ${appUrl} http://localhost:${ports.backend}\n`);
+    process.stdout.write(`GROUNDCREW_READY ${appUrl} http://localhost:${ports.backend} ${sandboxDir}\n`);
   }
 }
 
