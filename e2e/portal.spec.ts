@@ -4,8 +4,9 @@ import path from 'node:path';
 const appUrl = () => process.env.GROUNDCREW_E2E_APP_URL!;
 const shots = path.resolve(__dirname, '..', 'e2e-test-report', 'screenshots');
 
-async function signInAsGuest(page: Page) {
-  await page.goto(`${appUrl()}/`);
+/** Opens a page of the portal and signs in as the guest there (each page load asks again). */
+async function signInAsGuest(page: Page, path = '/') {
+  await page.goto(`${appUrl()}${path}`);
   const enter = page.getByRole('button', { name: 'Enter' });
   await expect(enter).toBeVisible();
   await enter.click();
@@ -17,13 +18,17 @@ test('a guest signs in, browses the catalog, opens a service and its docs', asyn
   await signInAsGuest(page);
 
   await expect(page.getByText('Groundcrew Catalog')).toBeVisible();
+  // The demo user owns ai-gateway (through team-ai): the default "Owned" filter shows it alone.
   const table = page.getByRole('table');
-  for (const name of ['ai-gateway', 'checkout-api', 'search-indexer']) {
-    await expect(table.getByRole('link', { name, exact: true })).toBeVisible();
+  await expect(table.getByRole('link', { name: 'AI Gateway' })).toBeVisible();
+  await expect(table.getByRole('link', { name: 'Checkout API' })).toHaveCount(0);
+  await page.getByText('All', { exact: true }).click();
+  for (const name of ['AI Gateway', 'Checkout API', 'Search Indexer']) {
+    await expect(table.getByRole('link', { name })).toBeVisible();
   }
   await page.screenshot({ path: `${shots}/catalog.png`, fullPage: true });
 
-  await table.getByRole('link', { name: 'ai-gateway', exact: true }).click();
+  await table.getByRole('link', { name: 'AI Gateway' }).click();
   await expect(page.getByRole('heading', { name: 'AI Gateway' })).toBeVisible();
   await expect(page.getByText('Routes model requests to providers')).toBeVisible();
   await expect(page.getByText('team-ai').first()).toBeVisible();
@@ -38,8 +43,7 @@ test('a guest signs in, browses the catalog, opens a service and its docs', asyn
 });
 
 test('the project documentation renders in TechDocs', async ({ page }) => {
-  await signInAsGuest(page);
-  await page.goto(`${appUrl()}/docs/default/component/groundcrew-docs`);
+  await signInAsGuest(page, '/docs/default/component/groundcrew-docs');
   await expect(
     page.getByRole('heading', { name: 'Getting started' }).first(),
   ).toBeVisible({ timeout: 90_000 });
@@ -51,8 +55,10 @@ test('with the backend unreachable the catalog shows an error panel, not a blank
 }) => {
   await signInAsGuest(page);
   await expect(page.getByText('Groundcrew Catalog')).toBeVisible();
-  await page.route('**/api/catalog/**', route => route.abort('connectionrefused'));
-  await page.goto(`${appUrl()}/catalog/default/component/ai-gateway`);
+  await page.route('**/api/catalog/**', route =>
+    route.abort('connectionrefused'),
+  );
+  await page.getByText('All', { exact: true }).click();
   await expect(page.getByText(/Error|Warning|failed/i).first()).toBeVisible();
   await expect(page.locator('body')).not.toHaveText('');
   await page.screenshot({ path: `${shots}/backend-down.png`, fullPage: true });

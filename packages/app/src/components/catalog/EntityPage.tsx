@@ -36,6 +36,11 @@ import {
 import { EntityTechdocsContent } from '@backstage/plugin-techdocs';
 import { EmptyState } from '@backstage/core-components';
 import {
+  EntityDeployBoardCard,
+  EntityDeployBoardContent,
+  isDeployBoardAvailable,
+} from '@groundcrew/plugin-deploy-board';
+import {
   Direction,
   EntityCatalogGraphCard,
 } from '@backstage/plugin-catalog-graph';
@@ -136,6 +141,13 @@ const overviewContent = (
       <EntityHasSubcomponentsCard />
     </Grid>
     {/* Groundcrew overview cards (deploy board summary, secrets freshness) mount here. */}
+    <EntitySwitch>
+      <EntitySwitch.Case if={isDeployBoardAvailable}>
+        <Grid item md={6} xs={12}>
+          <EntityDeployBoardCard />
+        </Grid>
+      </EntitySwitch.Case>
+    </EntitySwitch>
   </Grid>
 );
 
@@ -176,6 +188,13 @@ const serviceEntityPage = (
       Groundcrew tabs mount here, each behind its isXAvailable(entity) check:
       Deploy board (/deploy-board), Traffic (/traffic), Secrets (/secrets), Access (/access).
     */}
+    <EntityLayout.Route
+      path="/deploy-board"
+      title="Deploy board"
+      if={isDeployBoardAvailable}
+    >
+      <EntityDeployBoardContent />
+    </EntityLayout.Route>
 
     <EntityLayout.Route path="/api" title="API">
       <Grid container spacing={3} alignItems="stretch">

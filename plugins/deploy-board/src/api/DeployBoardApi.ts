@@ -1,0 +1,46 @@
+import { CompoundEntityRef } from '@backstage/catalog-model';
+import { createApiRef } from '@backstage/core-plugin-api';
+import { DeployBoard } from '@groundcrew/plugin-infra-common';
+
+/**
+ * Options for {@link DeployBoardApi.streamBoard}.
+ *
+ * @public
+ */
+export interface StreamBoardOptions {
+  /** Called with every board the server sends; each replaces the previous one. */
+  onBoard: (board: DeployBoard) => void;
+  /**
+   * Called when the connection fails or ends; `retryInMs` is when the client reconnects, absent when
+   * it gives up (the server refused the request, e.g. 404).
+   */
+  onError?: (error: Error, retry: { retryInMs?: number }) => void;
+  /** Called each time the stream is (re)connected. */
+  onOpen?: () => void;
+  /** Stops the stream, including a pending reconnect. */
+  signal: AbortSignal;
+  /** Revision the caller already shows; the server then only sends a board that changed. */
+  lastEventId?: string;
+}
+
+/**
+ * Reads deploy boards from the deploy-board backend.
+ *
+ * @public
+ */
+export interface DeployBoardApi {
+  getBoard(entityRef: CompoundEntityRef | string): Promise<DeployBoard>;
+  /**
+   * Follows the board's server-sent-events stream until `signal` aborts, reconnecting with backoff.
+   * Resolves when it stops.
+   */
+  streamBoard(
+    entityRef: CompoundEntityRef | string,
+    options: StreamBoardOptions,
+  ): Promise<void>;
+}
+
+/** @public */
+export const deployBoardApiRef = createApiRef<DeployBoardApi>({
+  id: 'plugin.deploy-board.service',
+});
