@@ -24,7 +24,8 @@ export default async function globalSetup() {
       const lines = buffer.split('\n');
       buffer = lines.pop()!;
       for (const line of lines) {
-        if (process.env.GROUNDCREW_E2E_VERBOSE) process.stdout.write(`${line}\n`);
+        if (process.env.GROUNDCREW_E2E_VERBOSE)
+          process.stdout.write(`${line}\n`);
         const match = line.match(/^GROUNDCREW_READY (\S+) (\S+) (\S+)$/);
         if (match) {
           clearTimeout(timer);
