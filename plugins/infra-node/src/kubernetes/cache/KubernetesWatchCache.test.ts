@@ -6,7 +6,10 @@ import {
 } from '@kubernetes/client-node';
 import { Sandbox, startSandbox } from '@groundcrew/sandbox';
 import { kubernetesCacheServiceRef } from '../../services';
-import { eventually, startProbeBackend } from '../../__testUtils__/probeBackend';
+import {
+  eventually,
+  startProbeBackend,
+} from '../../__testUtils__/probeBackend';
 import { KubernetesCacheService } from './KubernetesWatchCache';
 import { CacheChange } from './ClusterWatcher';
 
