@@ -1,0 +1,24 @@
+/**
+ * A benchmark backend is a child of the bench program, started with an IPC channel:
+ * - when the bench dies without stopping it (SIGKILL, a crash), the channel closes and the backend
+ *   must not outlive it;
+ * - the bench asks it for `process.memoryUsage()`, to tell the V8 heap from the rest of its RSS,
+ *   optionally after a full collection (when started with --expose-gc) to see what is retained.
+ */
+export function benchChild() {
+  if (!process.send) return;
+  process.on('disconnect', () => process.exit(0));
+  process.on('message', message => {
+    const request = message as {
+      type?: string;
+      collectGarbage?: boolean;
+    } | null;
+    if (request?.type !== 'bench.memoryUsage') return;
+    const gc = (globalThis as { gc?: () => void }).gc;
+    if (request.collectGarbage && gc) gc();
+    process.send!({
+      memoryUsage: process.memoryUsage(),
+      collected: Boolean(request.collectGarbage && gc),
+    });
+  });
+}
