@@ -14,7 +14,12 @@ import {
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { DeployBoard } from '@groundcrew/plugin-infra-common';
-import { Sandbox, startSandbox } from '@groundcrew/sandbox';
+import {
+  fleetClustersConfig,
+  kubeConfigOptions,
+  Sandbox,
+  startSandbox,
+} from '@groundcrew/sandbox';
 import { deployBoardPlugin } from './plugin';
 
 function component(
@@ -71,21 +76,8 @@ const catalog = catalogServiceMock.mock({
 });
 
 function kubeConfigFor(sandbox: Sandbox, name: string) {
-  const c = sandbox.kubernetes.clusters.find(x => x.name === name)!;
   const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [
-      {
-        name,
-        server: c.url,
-        caData: Buffer.from(sandbox.kubernetes.caPem).toString('base64'),
-        skipTLSVerify: false,
-      },
-    ],
-    users: [{ name, token: c.token }],
-    contexts: [{ name, cluster: name, user: name }],
-    currentContext: name,
-  });
+  kc.loadFromOptions(kubeConfigOptions(sandbox, name));
   return kc;
 }
 
@@ -178,13 +170,7 @@ describe('deploy-board backend', () => {
             },
             groundcrew: {
               kubernetes: {
-                clusters: sandbox.kubernetes.clusters.map(c => ({
-                  name: c.name,
-                  url: c.url,
-                  caData: sandbox.kubernetes.caPem,
-                  token: c.token,
-                  labels: c.labels,
-                })),
+                clusters: fleetClustersConfig(sandbox),
               },
               deployBoard: { stream: { debounceMs: 20, heartbeatSeconds: 1 } },
             },
@@ -269,6 +255,62 @@ describe('deploy-board backend', () => {
     expect(
       new Set(deployments.map(x => `${x.cluster}/${x.namespace}`)),
     ).toEqual(new Set(['gke-prod-us-east1/search-indexer']));
+  });
+
+  it('sends the board gzipped once per change, and plain to clients that do not accept gzip', async () => {
+    const gz = await request(backend.server)
+      .get('/api/deploy-board/boards/default/component/ai-gateway')
+      .set('Authorization', demo)
+      .set('Accept-Encoding', 'gzip');
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    const plain = await request(backend.server)
+      .get('/api/deploy-board/boards/default/component/ai-gateway')
+      .set('Authorization', demo)
+      .set('Accept-Encoding', 'identity');
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(gz.body).toEqual(plain.body);
+  });
+
+  it('keeps the stream uncompressed so that heartbeats arrive at once', async () => {
+    const controller = new AbortController();
+    const res = await fetch(
+      `${base}/boards/default/component/ai-gateway/stream`,
+      {
+        headers: { Authorization: demo, 'Accept-Encoding': 'gzip' },
+        signal: controller.signal,
+      },
+    );
+    try {
+      expect(res.headers.get('content-encoding')).toBeNull();
+      const reader = res.body!.getReader();
+      const decoder = new TextDecoder();
+      let text = '';
+      const deadline = Date.now() + 5000;
+      while (!text.includes(': heartbeat') && Date.now() < deadline) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += decoder.decode(value, { stream: true });
+      }
+      expect(text).toContain(': heartbeat');
+    } finally {
+      controller.abort();
+    }
+  });
+
+  it('answers a repeated load with 304 Not Modified while the board is unchanged', async () => {
+    const first = await board('search-indexer');
+    expect(first.headers.etag).toMatch(/^"[\w-]+"$/);
+    const again = await request(backend.server)
+      .get('/api/deploy-board/boards/default/component/search-indexer')
+      .set('Authorization', demo)
+      .set('If-None-Match', first.headers.etag);
+    expect(again.status).toBe(304);
+    const stale = await request(backend.server)
+      .get('/api/deploy-board/boards/default/component/search-indexer')
+      .set('Authorization', demo)
+      .set('If-None-Match', '"something-else"');
+    expect(stale.status).toBe(200);
+    expect(stale.body.revision).toBe(first.body.revision);
   });
 
   it('says what was looked for when nothing matches', async () => {

@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import express from 'express';
 import Router from 'express-promise-router';
 import { HttpAuthService, LoggerService } from '@backstage/backend-plugin-api';
@@ -11,6 +12,16 @@ export interface StreamOptions {
   heartbeatMs: number;
   /** A client that cannot keep up gets only the newest board once this much is waiting. */
   maxBufferedBytes: number;
+}
+
+const gzipped = new WeakMap<BoardSnapshot, Buffer>();
+function gzipOf(snapshot: BoardSnapshot): Buffer {
+  let body = gzipped.get(snapshot);
+  if (!body) {
+    body = gzipSync(snapshot.json, { level: 6 });
+    gzipped.set(snapshot, body);
+  }
+  return body;
 }
 
 function entityRefOf(req: express.Request) {
@@ -31,8 +42,25 @@ export async function createRouter(options: {
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    const { json } = await boards.getBoard(entityRefOf(req), credentials);
-    res.type('application/json').send(json);
+    const snapshot = await boards.getBoard(entityRefOf(req), credentials);
+    const { json, etag } = snapshot;
+    // The ETag is made once per board, not hashed again for every page load.
+    res.setHeader('ETag', etag);
+    res.setHeader('Cache-Control', 'private, no-cache');
+    res.setHeader('Vary', 'Accept-Encoding');
+    if (req.header('if-none-match') === etag) {
+      res.status(304).end();
+      return;
+    }
+    res.type('application/json');
+    // Compressed once per board and reused: the framework's compression would gzip the same
+    // few hundred kilobytes again on every page load.
+    if (req.acceptsEncodings('gzip')) {
+      res.setHeader('Content-Encoding', 'gzip');
+      res.send(gzipOf(snapshot));
+      return;
+    }
+    res.send(json);
   });
 
   // Server-sent events: one `board` event per change, id = board revision. A client that comes
@@ -63,6 +91,7 @@ export async function createRouter(options: {
     );
     res.writeHead(200, {
       'Content-Type': 'text/event-stream',
+      // no-transform also keeps the framework's compression from buffering the events.
       'Cache-Control': 'no-cache, no-transform',
       Connection: 'keep-alive',
       'X-Accel-Buffering': 'no',

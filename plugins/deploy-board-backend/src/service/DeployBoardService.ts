@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   BackstageCredentials,
   LoggerService,
@@ -14,10 +15,11 @@ import {
 import { buildBoard, EnvironmentLabels } from './buildBoard';
 import { entitySelector, selectorKey } from './entitySelector';
 
-/** A board ready to send: the object and its JSON, serialised once for every reader. */
+/** A board ready to send: the object, its JSON and its ETag, made once for every reader. */
 export interface BoardSnapshot {
   board: DeployBoard;
   json: string;
+  etag: string;
 }
 
 type Listener = (snapshot: BoardSnapshot) => void;
@@ -176,7 +178,12 @@ export class DeployBoardService {
     }
     board.revision = ++this.revision;
     entry.content = content;
-    entry.snapshot = { board, json: JSON.stringify(board) };
+    const json = JSON.stringify(board);
+    entry.snapshot = {
+      board,
+      json,
+      etag: `"${createHash('sha1').update(json).digest('base64url')}"`,
+    };
     return true;
   }
 

@@ -1,25 +1,29 @@
 import { createBackendPlugin, ServiceRef } from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import type { Sandbox } from '@groundcrew/sandbox';
+import { fleetClustersConfig, Sandbox } from '@groundcrew/sandbox';
+
+type Refs = Record<string, ServiceRef<unknown, 'root', 'singleton'>>;
+type Services<R extends Refs> = {
+  [K in keyof R]: R[K] extends ServiceRef<infer T, 'root', 'singleton'>
+    ? T
+    : never;
+};
 
 /**
  * Test helper: a backend whose config points the fleet at sandbox clusters, with a probe plugin that
  * hands the requested root services to the test. Not part of the package's API.
  */
-export async function startProbeBackend<T>(options: {
+export async function startProbeBackend<R extends Refs>(options: {
   sandbox: Sandbox;
-  /** Sandbox clusters to put in config (default: all), with labels. */
+  /** Sandbox clusters to put in config (default: all). */
   clusters?: string[];
-  /** Extra clusters config (`groundcrew.kubernetes`), merged over the generated one. */
+  /** More `groundcrew.kubernetes` config, merged over the generated clusters. */
   kubernetes?: object;
   database?: object;
-  ref: ServiceRef<T, 'root', 'singleton'>;
-}): Promise<{ service: T; stop: () => Promise<void> }> {
+  refs: R;
+}): Promise<{ services: Services<R>; stop: () => Promise<void> }> {
   const { sandbox } = options;
-  const chosen = sandbox.kubernetes.clusters.filter(
-    c => !options.clusters || options.clusters.includes(c.name),
-  );
-  let service: T | undefined;
+  let services: Services<R> | undefined;
   const backend = await startTestBackend({
     features: [
       mockServices.rootConfig.factory({
@@ -34,13 +38,7 @@ export async function startProbeBackend<T>(options: {
           groundcrew: {
             kubernetes: {
               registrySyncIntervalSeconds: 0.2,
-              clusters: chosen.map(c => ({
-                name: c.name,
-                url: c.url,
-                caData: sandbox.kubernetes.caPem,
-                token: c.token,
-                labels: c.labels,
-              })),
+              clusters: fleetClustersConfig(sandbox, options.clusters),
               ...options.kubernetes,
             },
           },
@@ -50,21 +48,21 @@ export async function startProbeBackend<T>(options: {
         pluginId: 'probe',
         register(reg) {
           reg.registerInit({
-            deps: { s: options.ref },
-            async init({ s }) {
-              service = s;
+            deps: options.refs,
+            async init(deps) {
+              services = deps as Services<R>;
             },
           });
         },
       }),
     ],
   });
-  return { service: service!, stop: () => backend.stop() };
+  return { services: services!, stop: () => backend.stop() };
 }
 
-/** Polls until the check passes (returns a truthy value) or the time is up. */
 type Falsy = undefined | null | false | 0 | '';
 
+/** Polls until the check passes (returns a truthy value) or the time is up. */
 export async function eventually<T>(
   check: () => T | Falsy | Promise<T | Falsy>,
   timeoutMs = 10_000,

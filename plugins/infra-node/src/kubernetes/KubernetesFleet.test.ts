@@ -2,58 +2,28 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
-import { createBackendPlugin } from '@backstage/backend-plugin-api';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { Sandbox, startSandbox } from '@groundcrew/sandbox';
 import { kubernetesFleetServiceRef } from '../services';
+import { startProbeBackend } from '../__testUtils__/probeBackend';
 import { FleetEvent, KubernetesFleetService } from './KubernetesFleet';
 
-/** Starts a backend with the default fleet and hands the fleet to the test. */
+/** A backend with the default fleet: gke-a from config, gke-b's token as a named credential. */
 async function startFleetBackend(options: { dbDir: string; sandbox: Sandbox }) {
-  const [a, b] = options.sandbox.kubernetes.clusters;
-  let fleet: KubernetesFleetService | undefined;
-  const backend = await startTestBackend({
-    features: [
-      mockServices.rootConfig.factory({
-        data: {
-          backend: {
-            baseUrl: 'http://localhost:0',
-            database: {
-              client: 'better-sqlite3',
-              connection: { directory: options.dbDir },
-            },
-          },
-          groundcrew: {
-            kubernetes: {
-              registrySyncIntervalSeconds: 0.2,
-              credentials: { second: { token: b.token } },
-              clusters: [
-                {
-                  name: a.name,
-                  url: a.url,
-                  caData: options.sandbox.kubernetes.caPem,
-                  token: a.token,
-                  labels: { environment: 'production' },
-                },
-              ],
-            },
-          },
-        },
-      }),
-      createBackendPlugin({
-        pluginId: 'fleet-probe',
-        register(reg) {
-          reg.registerInit({
-            deps: { f: kubernetesFleetServiceRef },
-            async init({ f }) {
-              fleet = f;
-            },
-          });
-        },
-      }),
-    ],
+  const { services, stop } = await startProbeBackend({
+    sandbox: options.sandbox,
+    clusters: ['gke-a'],
+    database: {
+      client: 'better-sqlite3',
+      connection: { directory: options.dbDir },
+    },
+    kubernetes: {
+      credentials: {
+        second: { token: options.sandbox.kubernetes.clusters[1].token },
+      },
+    },
+    refs: { fleet: kubernetesFleetServiceRef },
   });
-  return { fleet: fleet!, stop: () => backend.stop() };
+  return { fleet: services.fleet, stop };
 }
 
 async function namespaces(fleet: KubernetesFleetService, cluster: string) {
@@ -68,7 +38,10 @@ describe('KubernetesFleet', () => {
 
   beforeAll(async () => {
     sandbox = await startSandbox({
-      clusters: [{ name: 'gke-a' }, { name: 'gke-b' }],
+      clusters: [
+        { name: 'gke-a', labels: { environment: 'production' } },
+        { name: 'gke-b' },
+      ],
       demo: false,
     });
   });

@@ -117,6 +117,28 @@ interface KindState {
 
 const BACKOFF_MS = { base: 500, max: 30_000, tooManyRequests: 1_000 };
 const ABSENT_RETRY_MS = 5 * 60_000;
+const LIST_PAGE_SIZE = 500;
+
+/** Runs list calls with bounded concurrency. */
+export type ListGate = <T>(call: () => Promise<T>) => Promise<T>;
+
+/** A gate that lets `limit` calls run at once. */
+export function createListGate(limit: number): ListGate {
+  let running = 0;
+  const waiting: Array<() => void> = [];
+  return async call => {
+    if (running >= limit) {
+      await new Promise<void>(resolve => waiting.push(resolve));
+    }
+    running++;
+    try {
+      return await call();
+    } finally {
+      running--;
+      waiting.shift()?.();
+    }
+  };
+}
 
 function errorCode(error: unknown): number | undefined {
   const e = error as { code?: unknown; statusCode?: unknown };
@@ -165,6 +187,7 @@ export class ClusterWatcher {
     kubeConfig: KubeConfig,
     private readonly logger: LoggerService,
     private readonly onChange: (change: CacheChange) => void,
+    private readonly listGate: ListGate = call => call(),
   ) {
     this.api = KubernetesObjectApi.makeApiClient(kubeConfig);
     this.watch = new Watch(kubeConfig);
@@ -359,17 +382,42 @@ export class ClusterWatcher {
   }
 
   private async list(spec: KindSpec, state: KindState) {
-    const list = await this.api.list(spec.apiVersion, spec.kind);
-    this.seen();
+    // Page through the list, a few lists at a time across the whole fleet: the transient memory of
+    // parsing is one page, not every cluster's full list at once.
     const fresh = new Map<string, CachedMeta>();
-    for (const item of list.items) {
-      const o = spec.trim(item as Record<string, any>);
-      fresh.set(o.uid, o);
-    }
+    let continueToken: string | undefined;
+    let resourceVersion: string | undefined;
+    do {
+      const token = continueToken;
+      const page = await this.listGate(() =>
+        this.api.list(
+          spec.apiVersion,
+          spec.kind,
+          undefined,
+          undefined,
+          undefined,
+          undefined,
+          undefined,
+          undefined,
+          LIST_PAGE_SIZE,
+          token,
+        ),
+      );
+      this.seen();
+      for (const item of page.items) {
+        const o = spec.trim(item as Record<string, any>);
+        fresh.set(o.uid, o);
+      }
+      const meta = page.metadata as
+        | { _continue?: string; continue?: string; resourceVersion?: string }
+        | undefined;
+      continueToken = meta?._continue ?? meta?.continue ?? undefined;
+      resourceVersion = meta?.resourceVersion;
+    } while (continueToken);
     for (const o of state.objects.values()) this.index(spec.key, o, false);
     state.objects = fresh;
     for (const o of fresh.values()) this.index(spec.key, o, true);
-    state.resourceVersion = list.metadata?.resourceVersion;
+    state.resourceVersion = resourceVersion;
     state.synced = true;
     state.absent = false;
     state.error = undefined;

@@ -4,7 +4,7 @@ import {
   PatchStrategy,
   setHeaderOptions,
 } from '@kubernetes/client-node';
-import { Sandbox, startSandbox } from '@groundcrew/sandbox';
+import { kubeConfigOptions, Sandbox, startSandbox } from '@groundcrew/sandbox';
 import { kubernetesCacheServiceRef } from '../../services';
 import {
   eventually,
@@ -16,21 +16,8 @@ import { CacheChange } from './ClusterWatcher';
 const CLUSTER = 'gke-prod-us-east1';
 
 function kubeConfigFor(sandbox: Sandbox, name: string) {
-  const c = sandbox.kubernetes.clusters.find(x => x.name === name)!;
   const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [
-      {
-        name,
-        server: c.url,
-        caData: Buffer.from(sandbox.kubernetes.caPem).toString('base64'),
-        skipTLSVerify: false,
-      },
-    ],
-    users: [{ name, token: c.token }],
-    contexts: [{ name, cluster: name, user: name }],
-    currentContext: name,
-  });
+  kc.loadFromOptions(kubeConfigOptions(sandbox, name));
   return kc;
 }
 
@@ -61,9 +48,9 @@ describe('KubernetesWatchCache against the sandbox', () => {
     });
     const backend = await startProbeBackend({
       sandbox,
-      ref: kubernetesCacheServiceRef,
+      refs: { cache: kubernetesCacheServiceRef },
     });
-    cache = backend.service;
+    cache = backend.services.cache;
     stop = backend.stop;
     if (!(await cache.waitForSync(20_000))) {
       throw new Error('the cache did not sync with the sandbox');

@@ -5,6 +5,7 @@ import {
   CacheChange,
   ClusterCacheState,
   ClusterWatcher,
+  createListGate,
 } from './ClusterWatcher';
 import {
   CachedDeployment,
@@ -46,6 +47,7 @@ export interface KubernetesCacheService {
 export class KubernetesWatchCache implements KubernetesCacheService {
   private readonly watchers = new Map<string, ClusterWatcher>();
   private readonly listeners = new Set<(change: CacheChange) => void>();
+  private readonly listGate = createListGate(4);
   private unsubscribeFleet?: () => void;
 
   static async create(options: {
@@ -141,6 +143,7 @@ export class KubernetesWatchCache implements KubernetesCacheService {
       await this.fleet.getKubeConfig(cluster.name),
       this.logger,
       this.emit,
+      this.listGate,
     );
     this.watchers.set(cluster.name, watcher);
     watcher.start();

@@ -1,13 +1,12 @@
-import { createBackendPlugin } from '@backstage/backend-plugin-api';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { Sandbox, startSandbox } from '@groundcrew/sandbox';
 import {
   kubernetesCacheServiceRef,
   kubernetesFleetServiceRef,
 } from '../../services';
-import { eventually } from '../../__testUtils__/probeBackend';
-import { KubernetesFleetService } from '../KubernetesFleet';
-import { KubernetesCacheService } from './KubernetesWatchCache';
+import {
+  eventually,
+  startProbeBackend,
+} from '../../__testUtils__/probeBackend';
 
 describe('the cache follows the fleet', () => {
   let sandbox: Sandbox;
@@ -19,54 +18,21 @@ describe('the cache follows the fleet', () => {
 
   it('watches a cluster registered at run time and forgets one removed', async () => {
     const [first, second] = sandbox.kubernetes.clusters;
-    let fleet: KubernetesFleetService | undefined;
-    let cache: KubernetesCacheService | undefined;
-    const backend = await startTestBackend({
-      features: [
-        mockServices.rootConfig.factory({
-          data: {
-            backend: {
-              baseUrl: 'http://localhost:0',
-              database: { client: 'better-sqlite3', connection: ':memory:' },
-            },
-            groundcrew: {
-              kubernetes: {
-                credentials: { second: { token: second.token } },
-                clusters: [
-                  {
-                    name: first.name,
-                    url: first.url,
-                    caData: sandbox.kubernetes.caPem,
-                    token: first.token,
-                    labels: first.labels,
-                  },
-                ],
-              },
-            },
-          },
-        }),
-        createBackendPlugin({
-          pluginId: 'probe',
-          register(reg) {
-            reg.registerInit({
-              deps: {
-                f: kubernetesFleetServiceRef,
-                c: kubernetesCacheServiceRef,
-              },
-              async init({ f, c }) {
-                fleet = f;
-                cache = c;
-              },
-            });
-          },
-        }),
-      ],
+    const { services, stop } = await startProbeBackend({
+      sandbox,
+      clusters: [first.name],
+      kubernetes: { credentials: { second: { token: second.token } } },
+      refs: {
+        fleet: kubernetesFleetServiceRef,
+        cache: kubernetesCacheServiceRef,
+      },
     });
+    const { fleet, cache } = services;
     try {
-      expect(await cache!.waitForSync(20_000)).toBe(true);
-      expect(cache!.clusters().map(c => c.name)).toEqual([first.name]);
+      expect(await cache.waitForSync(20_000)).toBe(true);
+      expect(cache.clusters().map(c => c.name)).toEqual([first.name]);
 
-      await fleet!.registerCluster({
+      await fleet.registerCluster({
         name: second.name,
         url: second.url,
         caData: sandbox.kubernetes.caPem,
@@ -75,17 +41,17 @@ describe('the cache follows the fleet', () => {
       });
       await eventually(
         () =>
-          cache!.clusters().find(c => c.name === second.name)?.state === 'ok' &&
-          [...cache!.deployments(second.name)].length > 0,
+          cache.clusters().find(c => c.name === second.name)?.state === 'ok' &&
+          [...cache.deployments(second.name)].length > 0,
       );
 
-      await fleet!.unregisterCluster(second.name);
+      await fleet.unregisterCluster(second.name);
       await eventually(
-        () => !cache!.clusters().some(c => c.name === second.name),
+        () => !cache.clusters().some(c => c.name === second.name),
       );
-      expect([...cache!.deployments(second.name)]).toEqual([]);
+      expect([...cache.deployments(second.name)]).toEqual([]);
     } finally {
-      await backend.stop();
+      await stop();
     }
   }, 40_000);
 });
