@@ -328,11 +328,18 @@ async function main() {
   ]);
   progress(`both catalogs serve component:default/${ENTITY}; warming`);
 
-  const oursLoad = { url: boardUrl(ours), headers, timeoutMs: 60_000 };
+  // Page loads carry what a browser sends: both backends then answer compressed, as the entity
+  // page receives them (the framework's compression middleware, or our board gzipped once).
+  const pageHeaders = { ...headers, 'Accept-Encoding': 'gzip' };
+  const oursLoad = {
+    url: boardUrl(ours),
+    headers: pageHeaders,
+    timeoutMs: 60_000,
+  };
   const anchorLoad = {
     url: `${anchor.baseUrl}/api/kubernetes/services/${ENTITY}`,
     method: 'POST' as const,
-    headers,
+    headers: pageHeaders,
     json: { entity, auth: {} },
     timeoutMs: 120_000,
   };

@@ -1,12 +1,13 @@
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { gunzipSync } from 'node:zlib';
 
 export interface TimedResponse {
   status: number;
   /** From sending the request to the last byte of the body. */
   ms: number;
   bytes: number;
-  /** The body, when asked for with `keepBody`. */
+  /** The body, when asked for with `keepBody`, decompressed if it came gzipped. */
   body?: Buffer;
 }
 
@@ -19,6 +20,10 @@ export interface RequestOptions {
   agent: http.Agent;
   timeoutMs: number;
   keepBody?: boolean;
+}
+
+function decode(body: Buffer, encoding: string | undefined): Buffer {
+  return encoding === 'gzip' ? gunzipSync(body) : body;
 }
 
 /** One HTTP request, timed to the end of the body; rejects on a network error or timeout. */
@@ -57,7 +62,9 @@ export function timedRequest(options: RequestOptions): Promise<TimedResponse> {
             status: res.statusCode ?? 0,
             ms: performance.now() - started,
             bytes,
-            body: options.keepBody ? Buffer.concat(chunks) : undefined,
+            body: options.keepBody
+              ? decode(Buffer.concat(chunks), res.headers['content-encoding'])
+              : undefined,
           }),
         );
       },
