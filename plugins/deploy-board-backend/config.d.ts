@@ -8,6 +8,11 @@ export interface Config {
         /** Namespace label that overrides the cluster's. Default `groundcrew.io/environment`. */
         namespace?: string;
       };
+      /**
+       * How long a caller's right to read an entity is remembered for page loads, in seconds.
+       * Default 5; 0 asks the catalog on every load. A live stream is checked when it opens.
+       */
+      readCheckCacheSeconds?: number;
       stream?: {
         /** Comment lines sent to keep idle streams open through proxies. Default 15. */
         heartbeatSeconds?: number;

@@ -50,6 +50,8 @@ export const deployBoardPlugin = createBackendPlugin({
               DEFAULT_ENVIRONMENT_LABELS.namespace,
           },
           debounceMs: c?.getOptionalNumber('stream.debounceMs'),
+          readCheckTtlMs:
+            (c?.getOptionalNumber('readCheckCacheSeconds') ?? 5) * 1000,
         });
         lifecycle.addShutdownHook(() => boards.stop());
         httpRouter.use(

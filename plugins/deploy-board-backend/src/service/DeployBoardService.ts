@@ -14,6 +14,7 @@ import {
 } from '@groundcrew/plugin-infra-node';
 import { buildBoard, EnvironmentLabels } from './buildBoard';
 import { entitySelector, selectorKey } from './entitySelector';
+import { ReadCheckCache } from './ReadCheckCache';
 
 /** A board ready to send: the object, its JSON and its ETag, made once for every reader. */
 export interface BoardSnapshot {
@@ -51,6 +52,7 @@ export class DeployBoardService {
   private clusterSignature = '';
   private readonly interval: NodeJS.Timeout;
   private readonly unsubscribe: () => void;
+  private readonly readChecks: ReadCheckCache;
 
   static create(options: {
     cache: KubernetesCacheService;
@@ -58,6 +60,8 @@ export class DeployBoardService {
     logger: LoggerService;
     environmentLabels?: EnvironmentLabels;
     debounceMs?: number;
+    /** How long a positive read check is remembered per caller and entity; 0 checks every time. */
+    readCheckTtlMs?: number;
   }) {
     return new DeployBoardService(options);
   }
@@ -69,8 +73,10 @@ export class DeployBoardService {
       logger: LoggerService;
       environmentLabels?: EnvironmentLabels;
       debounceMs?: number;
+      readCheckTtlMs?: number;
     },
   ) {
+    this.readChecks = new ReadCheckCache(options.readCheckTtlMs ?? 5000);
     this.unsubscribe = options.cache.subscribe(this.onChange);
     // Cluster reachability is not an object change: compare it every second.
     this.interval = setInterval(() => this.checkClusters(), 1000);
@@ -109,9 +115,9 @@ export class DeployBoardService {
 
   private async entry(entityRef: string, credentials: BackstageCredentials) {
     // The catalog answers only what the caller may read: an unreadable entity is a missing one.
-    const entity = await this.options.catalog.getEntityByRef(entityRef, {
-      credentials,
-    });
+    const entity = await this.readChecks.get(entityRef, credentials, () =>
+      this.options.catalog.getEntityByRef(entityRef, { credentials }),
+    );
     if (!entity) {
       throw new NotFoundError(`No entity ${entityRef}`);
     }
