@@ -37,6 +37,7 @@ export { DEMO_CLUSTERS, DEMO_SERVICES, demoFixture } from './demo/demoFixture';
 export { generateTlsMaterial, loadOrCreateTlsMaterial } from './framework/tls';
 export type { TlsMaterial } from './framework/tls';
 export {
+  fleetClustersConfig,
   kubeConfigOptions,
   writeKubeconfig,
   kubeconfigYaml,

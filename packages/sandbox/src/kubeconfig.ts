@@ -77,3 +77,32 @@ export function kubeConfigOptions(
     currentContext: cluster.name,
   };
 }
+
+/**
+ * The sandbox's clusters as `groundcrew.kubernetes.clusters` config entries (CA and token inline),
+ * for tests and benchmarks that start a backend against the sandbox.
+ */
+export function fleetClustersConfig(
+  sandbox: {
+    kubernetes: {
+      caPem: string;
+      clusters: Array<{
+        name: string;
+        url: string;
+        token: string;
+        labels: Record<string, string>;
+      }>;
+    };
+  },
+  names?: string[],
+) {
+  return sandbox.kubernetes.clusters
+    .filter(c => !names || names.includes(c.name))
+    .map(c => ({
+      name: c.name,
+      url: c.url,
+      caData: sandbox.kubernetes.caPem,
+      token: c.token,
+      labels: c.labels,
+    }));
+}
