@@ -184,15 +184,7 @@ export class ClusterState {
     const obj = this.prepareIncoming(info, raw, namespace);
     validateObject({ info, version, obj, namespace, name, creating: false });
     const before = this.get(info, info.namespaced ? namespace : '', name);
-    const rv = obj.metadata.resourceVersion;
-    if (rv && rv !== before.metadata.resourceVersion) {
-      throw conflict(
-        info.resource,
-        name,
-        info.group,
-        'the object has been modified; please apply your changes to the latest version and try again',
-      );
-    }
+    checkPrecondition(info, name, obj, before);
     return this.replace(info, before, obj, opts);
   }
 
@@ -268,15 +260,7 @@ export class ClusterState {
       name,
       creating: false,
     });
-    const rv = obj.metadata.resourceVersion;
-    if (rv && rv !== before.metadata.resourceVersion) {
-      throw conflict(
-        info.resource,
-        name,
-        info.group,
-        'the object has been modified; please apply your changes to the latest version and try again',
-      );
-    }
+    checkPrecondition(info, name, obj, before);
     return this.replace(info, before, obj, opts);
   }
 
@@ -565,5 +549,23 @@ function applyCreateDefaults(info: KindInfo, obj: KubeObject) {
   }
   if (info.kind === 'Pod') {
     obj.status ??= { phase: 'Pending', qosClass: 'Burstable' };
+  }
+}
+
+/** An update that names a resourceVersion must name the current one (optimistic concurrency). */
+function checkPrecondition(
+  info: { resource: string; group: string },
+  name: string,
+  obj: KubeObject,
+  before: KubeObject,
+) {
+  const rv = obj.metadata.resourceVersion;
+  if (rv && rv !== before.metadata.resourceVersion) {
+    throw conflict(
+      info.resource,
+      name,
+      info.group,
+      'the object has been modified; please apply your changes to the latest version and try again',
+    );
   }
 }

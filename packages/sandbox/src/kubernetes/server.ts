@@ -195,17 +195,7 @@ export class KubernetesServer {
         sendJson(ctx.res, 200, {
           kind: 'APIGroupList',
           apiVersion: 'v1',
-          groups: this.registry.groups().map(g => ({
-            name: g.name,
-            versions: g.versions.map(v => ({
-              groupVersion: `${g.name}/${v}`,
-              version: v,
-            })),
-            preferredVersion: {
-              groupVersion: `${g.name}/${g.versions[0]}`,
-              version: g.versions[0],
-            },
-          })),
+          groups: this.registry.groups().map(apiGroup),
         }),
       ),
     );
@@ -228,15 +218,7 @@ export class KubernetesServer {
         sendJson(ctx.res, 200, {
           kind: 'APIGroup',
           apiVersion: 'v1',
-          name: g.name,
-          versions: g.versions.map(v => ({
-            groupVersion: `${g.name}/${v}`,
-            version: v,
-          })),
-          preferredVersion: {
-            groupVersion: `${g.name}/${g.versions[0]}`,
-            version: g.versions[0],
-          },
+          ...apiGroup(g),
         });
       }),
     );
@@ -870,4 +852,19 @@ function managerFromAgent(ctx: RequestContext): string {
 function isWatch(q: URLSearchParams): boolean {
   const w = q.get('watch');
   return w === '1' || w === 'true';
+}
+
+/** An API group as discovery describes it, in APIGroupList and APIGroup alike. */
+function apiGroup(g: { name: string; versions: string[] }) {
+  return {
+    name: g.name,
+    versions: g.versions.map(v => ({
+      groupVersion: `${g.name}/${v}`,
+      version: v,
+    })),
+    preferredVersion: {
+      groupVersion: `${g.name}/${g.versions[0]}`,
+      version: g.versions[0],
+    },
+  };
 }

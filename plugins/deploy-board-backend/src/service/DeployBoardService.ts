@@ -25,6 +25,17 @@ export interface BoardSnapshot {
 
 type Listener = (snapshot: BoardSnapshot) => void;
 
+export interface DeployBoardServiceOptions {
+  cache: KubernetesCacheService;
+  catalog: CatalogService;
+  logger: LoggerService;
+  environmentLabels?: EnvironmentLabels;
+  /** Changes within this window become one new board. Default 50 ms. */
+  debounceMs?: number;
+  /** How long a positive read check is remembered per caller and entity; 0 checks every time. */
+  readCheckTtlMs?: number;
+}
+
 interface Entry {
   entityRef: string;
   selector: BoardSelector;
@@ -54,28 +65,11 @@ export class DeployBoardService {
   private readonly unsubscribe: () => void;
   private readonly readChecks: ReadCheckCache;
 
-  static create(options: {
-    cache: KubernetesCacheService;
-    catalog: CatalogService;
-    logger: LoggerService;
-    environmentLabels?: EnvironmentLabels;
-    debounceMs?: number;
-    /** How long a positive read check is remembered per caller and entity; 0 checks every time. */
-    readCheckTtlMs?: number;
-  }) {
+  static create(options: DeployBoardServiceOptions) {
     return new DeployBoardService(options);
   }
 
-  private constructor(
-    private readonly options: {
-      cache: KubernetesCacheService;
-      catalog: CatalogService;
-      logger: LoggerService;
-      environmentLabels?: EnvironmentLabels;
-      debounceMs?: number;
-      readCheckTtlMs?: number;
-    },
-  ) {
+  private constructor(private readonly options: DeployBoardServiceOptions) {
     this.readChecks = new ReadCheckCache(options.readCheckTtlMs ?? 5000);
     this.unsubscribe = options.cache.subscribe(this.onChange);
     // Cluster reachability is not an object change: compare it every second.
