@@ -16,6 +16,7 @@ import {
   trimNamespace,
   trimPod,
   trimReplicaSet,
+  WatchedObject,
 } from './trim';
 
 /** @public */
@@ -32,7 +33,7 @@ interface KindSpec {
   apiVersion: string;
   kind: string;
   path: string;
-  trim: (o: Record<string, any>) => CachedMeta;
+  trim: (o: WatchedObject) => CachedMeta;
   /** A CRD that a cluster may not have: a 404 is not an error. */
   optional?: boolean;
 }
@@ -325,10 +326,17 @@ export class ClusterWatcher {
   }
 
   private backoff(attempt: number, error: unknown) {
-    const base =
-      errorCode(error) === 429 ? BACKOFF_MS.tooManyRequests : BACKOFF_MS.base;
-    const ms = Math.min(BACKOFF_MS.max, base * 2 ** attempt);
-    return ms / 2 + Math.random() * (ms / 2);
+    const ms = Math.min(BACKOFF_MS.max, BACKOFF_MS.base * 2 ** attempt);
+    const jittered = ms / 2 + Math.random() * (ms / 2);
+    if (errorCode(error) !== 429) return jittered;
+    // Honour Retry-After where the client exposes it (lists); otherwise wait at least a second.
+    const headers = (error as { headers?: Record<string, string> }).headers;
+    const retryAfter = Number(headers?.['retry-after']);
+    const floor =
+      Number.isFinite(retryAfter) && retryAfter > 0
+        ? retryAfter * 1000
+        : BACKOFF_MS.tooManyRequests;
+    return Math.max(jittered, floor);
   }
 
   private async loop(spec: KindSpec) {
@@ -405,7 +413,7 @@ export class ClusterWatcher {
       );
       this.seen();
       for (const item of page.items) {
-        const o = spec.trim(item as Record<string, any>);
+        const o = spec.trim(item as WatchedObject);
         fresh.set(o.uid, o);
       }
       const meta = page.metadata as

@@ -63,22 +63,66 @@ function intern(s: string): string {
   return s;
 }
 
-type Obj = Record<string, any>;
+/**
+ * The shape of what the API servers send, as far as the boards read it. Lists come deserialised by
+ * the client (timestamps as Date), watch events as plain JSON (timestamps as strings).
+ */
+interface Condition {
+  type?: string;
+  status?: string;
+  reason?: string;
+  message?: string;
+}
+interface Container {
+  image?: string;
+}
+interface PodSpec {
+  containers?: Container[];
+  nodeName?: string;
+}
+/** @public */
+export interface WatchedObject {
+  metadata?: {
+    uid?: string;
+    name?: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    creationTimestamp?: Date | string;
+    deletionTimestamp?: Date | string;
+    generation?: number;
+    ownerReferences?: Array<{ name?: string; controller?: boolean }>;
+  };
+  spec?: PodSpec & {
+    replicas?: number;
+    template?: { spec?: PodSpec };
+  };
+  status?: {
+    phase?: string;
+    conditions?: Condition[];
+    containerStatuses?: Array<{ restartCount?: number }>;
+    observedGeneration?: number;
+    updatedReplicas?: number;
+    readyReplicas?: number;
+    availableReplicas?: number;
+    lastAppliedRevision?: string;
+  };
+}
 
 function iso(value: unknown): string | undefined {
   if (value instanceof Date) return value.toISOString();
   return typeof value === 'string' ? value : undefined;
 }
 
-function meta(o: Obj): CachedMeta {
+function meta(o: WatchedObject): CachedMeta {
   const m = o.metadata ?? {};
   const labels: Record<string, string> = {};
   for (const [k, v] of Object.entries(m.labels ?? {})) {
     labels[intern(k)] = intern(String(v));
   }
+  const name = m.name ?? '';
   return {
-    uid: m.uid ?? `${m.namespace}/${m.name}`,
-    name: m.name,
+    uid: m.uid ?? `${m.namespace}/${name}`,
+    name,
     namespace: intern(m.namespace ?? ''),
     labels,
     createdAt: iso(m.creationTimestamp),
@@ -86,33 +130,33 @@ function meta(o: Obj): CachedMeta {
   };
 }
 
-function controller(o: Obj): string | undefined {
-  const refs: Obj[] = o.metadata?.ownerReferences ?? [];
+function controller(o: WatchedObject): string | undefined {
+  const refs = o.metadata?.ownerReferences ?? [];
   return (refs.find(r => r.controller) ?? refs[0])?.name;
 }
 
-function images(spec: Obj | undefined): string[] {
-  return ((spec?.containers ?? []) as Obj[]).map(c => intern(String(c.image)));
+function images(spec: PodSpec | undefined): string[] {
+  return (spec?.containers ?? []).map(c => intern(String(c.image)));
 }
 
-function condition(o: Obj, type: string): Obj | undefined {
-  return ((o.status?.conditions ?? []) as Obj[]).find(c => c.type === type);
+function condition(o: WatchedObject, type: string): Condition | undefined {
+  return (o.status?.conditions ?? []).find(c => c.type === type);
 }
 
-export function trimPod(o: Obj): CachedPod {
-  const statuses: Obj[] = o.status?.containerStatuses ?? [];
+export function trimPod(o: WatchedObject): CachedPod {
+  const statuses = o.status?.containerStatuses ?? [];
   return {
     ...meta(o),
     owner: controller(o),
     phase: intern(o.status?.phase ?? 'Unknown'),
     ready: condition(o, 'Ready')?.status === 'True',
-    restarts: statuses.reduce((n, s) => n + (s.restartCount ?? 0), 0),
+    restarts: statuses.reduce((n, st) => n + (st.restartCount ?? 0), 0),
     node: o.spec?.nodeName ? intern(o.spec.nodeName) : undefined,
     images: images(o.spec),
   };
 }
 
-export function trimDeployment(o: Obj): CachedDeployment {
+export function trimDeployment(o: WatchedObject): CachedDeployment {
   const progressing = condition(o, 'Progressing');
   return {
     ...meta(o),
@@ -123,13 +167,13 @@ export function trimDeployment(o: Obj): CachedDeployment {
     ready: o.status?.readyReplicas ?? 0,
     available: o.status?.availableReplicas ?? 0,
     progressing: progressing
-      ? { status: progressing.status, reason: progressing.reason }
+      ? { status: progressing.status ?? 'Unknown', reason: progressing.reason }
       : undefined,
     images: images(o.spec?.template?.spec),
   };
 }
 
-export function trimReplicaSet(o: Obj): CachedReplicaSet {
+export function trimReplicaSet(o: WatchedObject): CachedReplicaSet {
   return {
     ...meta(o),
     owner: controller(o),
@@ -139,7 +183,7 @@ export function trimReplicaSet(o: Obj): CachedReplicaSet {
 }
 
 export function trimFlux(kind: CachedFlux['kind']) {
-  return (o: Obj): CachedFlux => {
+  return (o: WatchedObject): CachedFlux => {
     const ready = condition(o, 'Ready');
     let state: CachedFlux['ready'] = 'unknown';
     if (ready?.status === 'True') state = true;
@@ -154,6 +198,6 @@ export function trimFlux(kind: CachedFlux['kind']) {
   };
 }
 
-export function trimNamespace(o: Obj): CachedNamespace {
+export function trimNamespace(o: WatchedObject): CachedNamespace {
   return meta(o);
 }
