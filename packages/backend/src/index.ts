@@ -19,6 +19,9 @@ backend.add(
 );
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 
+// The catalog subscribes to events; without this it logs that the events backend is missing.
+backend.add(import('@backstage/plugin-events-backend'));
+
 backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(import('@groundcrew/plugin-permission-backend-module-groundcrew'));
 
