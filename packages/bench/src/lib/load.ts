@@ -34,24 +34,15 @@ function result(samples: number[], bytes: number, started: number): LoadResult {
 }
 
 /** `count` page loads one after the other, over one keep-alive connection. */
-export async function sequentialLoads(
+export function sequentialLoads(
   load: PageLoad,
   count: number,
 ): Promise<LoadResult> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  const samples: number[] = [];
-  let bytes = 0;
-  const started = performance.now();
-  try {
-    for (let i = 0; i < count; i++) {
-      const r = await one(load, agent);
-      samples.push(r.ms);
-      bytes += r.bytes;
-    }
-  } finally {
-    agent.destroy();
-  }
-  return result(samples, bytes, started);
+  return concurrentLoads(load, {
+    clients: 1,
+    seconds: Infinity,
+    maxLoads: count,
+  });
 }
 
 /**

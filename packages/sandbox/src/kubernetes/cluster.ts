@@ -332,15 +332,7 @@ export class ClusterState {
       applyCreateDefaults(info, object);
       return this.commit(info, undefined, object, { ...opts, track: false });
     }
-    const rv = applied.metadata.resourceVersion;
-    if (rv && rv !== before.metadata.resourceVersion) {
-      throw conflict(
-        info.resource,
-        name,
-        info.group,
-        'the object has been modified; please apply your changes to the latest version and try again',
-      );
-    }
+    checkPrecondition(info, name, applied, before);
     const { object, conflicts } = applyConfiguration({
       live: clone(before),
       applied,

@@ -763,6 +763,17 @@ export class Controllers {
         const prevHistory = (((cur.status ?? {}) as Rec).history ??
           []) as Rec[];
         const revision = (prevHistory[0]?.version ?? 0) + 1;
+        const succeeded = {
+          status: 'True',
+          observedGeneration: g,
+          lastTransitionTime: t,
+          reason: revision > 1 ? 'UpgradeSucceeded' : 'InstallSucceeded',
+          message: `Helm ${
+            revision > 1 ? 'upgrade' : 'install'
+          } succeeded for release ${release}.v${revision} with chart ${
+            chart.chart ?? name
+          }@${version}`,
+        };
         this.state.writeStatus(
           info,
           namespace,
@@ -775,32 +786,11 @@ export class Controllers {
             lastAttemptedConfigDigest: `sha256:${createHash('sha256')
               .update(JSON.stringify(spec.values ?? {}))
               .digest('hex')}`,
-            conditions: [
-              {
-                type: 'Ready',
-                status: 'True',
-                observedGeneration: g,
-                lastTransitionTime: t,
-                reason: revision > 1 ? 'UpgradeSucceeded' : 'InstallSucceeded',
-                message: `Helm ${
-                  revision > 1 ? 'upgrade' : 'install'
-                } succeeded for release ${release}.v${revision} with chart ${
-                  chart.chart ?? name
-                }@${version}`,
-              },
-              {
-                type: 'Released',
-                status: 'True',
-                observedGeneration: g,
-                lastTransitionTime: t,
-                reason: revision > 1 ? 'UpgradeSucceeded' : 'InstallSucceeded',
-                message: `Helm ${
-                  revision > 1 ? 'upgrade' : 'install'
-                } succeeded for release ${release}.v${revision} with chart ${
-                  chart.chart ?? name
-                }@${version}`,
-              },
-            ],
+            // Flux sets both conditions alike when a release succeeds.
+            conditions: ['Ready', 'Released'].map(type => ({
+              type,
+              ...succeeded,
+            })),
             history: [
               {
                 name: spec.releaseName ?? name,

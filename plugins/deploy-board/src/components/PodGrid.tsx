@@ -2,7 +2,6 @@ import { BoardPod, PodState } from '@groundcrew/plugin-infra-common';
 import { makeStyles, Theme, Tooltip, Typography } from '@material-ui/core';
 import {
   FocusEvent,
-  Fragment,
   KeyboardEvent,
   MouseEvent,
   useEffect,
@@ -10,6 +9,7 @@ import {
   useMemo,
   useState,
 } from 'react';
+import { DefinitionList } from './DefinitionList';
 import { formatAge } from './format';
 
 export const podStateColors = (theme: Theme): Record<PodState, string> => ({
@@ -122,14 +122,7 @@ function PodDetails(props: { pod: BoardPod; className: string }) {
       <Typography variant="subtitle2" component="div">
         {pod.name}
       </Typography>
-      <dl className={props.className}>
-        {rows.map(([term, value]) => (
-          <Fragment key={term}>
-            <dt>{term}</dt>
-            <dd>{value}</dd>
-          </Fragment>
-        ))}
-      </dl>
+      <DefinitionList className={props.className} rows={rows} />
     </>
   );
 }

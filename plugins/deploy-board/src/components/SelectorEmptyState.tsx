@@ -1,7 +1,7 @@
 import { BoardSelector } from '@groundcrew/plugin-infra-common';
 import { EmptyState } from '@backstage/core-components';
 import { makeStyles } from '@material-ui/core';
-import { Fragment } from 'react';
+import { DefinitionList } from './DefinitionList';
 
 const useStyles = makeStyles(theme => ({
   list: {
@@ -35,14 +35,11 @@ export function SelectorEmptyState(props: { selector: BoardSelector }) {
       title="No workloads match this entity's annotations"
       description="The deploy board looked for workloads in every cluster with:"
       action={
-        <dl className={classes.list} aria-label="selector">
-          {rows.map(([term, value]) => (
-            <Fragment key={term}>
-              <dt>{term}</dt>
-              <dd>{value}</dd>
-            </Fragment>
-          ))}
-        </dl>
+        <DefinitionList
+          className={classes.list}
+          aria-label="selector"
+          rows={rows}
+        />
       }
     />
   );
