@@ -5,9 +5,21 @@
  * at packages/sandbox, which `yarn start` runs beside this backend.
  */
 import { createBackend } from '@backstage/backend-defaults';
-import { kubernetesFleetServiceFactory } from '@groundcrew/plugin-infra-node';
+import {
+  createRootLoggerServiceFactory,
+  kubernetesFleetServiceFactory,
+} from '@groundcrew/plugin-infra-node';
 
 const backend = createBackend();
+
+// The default root logger, with the config schema (for redacting secrets) read from the file
+// `tools/yarn config-schema` writes at build time, so no TypeScript is loaded at run time. Unset
+// (as under `yarn start`), the schema is compiled at start as usual.
+backend.add(
+  createRootLoggerServiceFactory({
+    schemaFile: process.env.GROUNDCREW_CONFIG_SCHEMA,
+  }),
+);
 
 backend.add(import('@backstage/plugin-app-backend'));
 backend.add(import('@backstage/plugin-auth-backend'));

@@ -23,6 +23,7 @@ import {
   writeEntities,
 } from './lib/config';
 import { requestJson } from './lib/http';
+import { BenchRuntime, prepareRuntime } from './lib/runtime';
 import { concurrentLoads, LoadResult, sequentialLoads } from './lib/load';
 import {
   AnchorResponse,
@@ -122,6 +123,7 @@ async function startFleet(
 
 async function startBackend(options: {
   name: 'ours' | 'anchor';
+  runtime: BenchRuntime;
   workDir: string;
   token: string;
   entitiesFile: string;
@@ -130,19 +132,20 @@ async function startBackend(options: {
   const port = await freePort();
   const backend = await startBackendProcess({
     name: options.name,
-    entry:
-      options.name === 'ours'
-        ? 'src/backends/oursBackend.ts'
-        : 'src/backends/anchorBackend.ts',
+    entry: options.runtime.entry(options.name),
     port,
     workDir: options.workDir,
     readyTimeoutMs: 180_000,
-    nodeArgs: process.env.BENCH_CPU_PROF
-      ? [
-          '--cpu-prof',
-          `--cpu-prof-dir=${path.join(options.workDir, 'profiles')}`,
-        ]
-      : [],
+    nodeArgs: [
+      ...options.runtime.nodeArgs,
+      ...(process.env.BENCH_CPU_PROF
+        ? [
+            '--cpu-prof',
+            `--cpu-prof-dir=${path.join(options.workDir, 'profiles')}`,
+          ]
+        : []),
+    ],
+    env: options.runtime.env,
     config: {
       ...baseConfig({
         port,
@@ -165,6 +168,34 @@ async function startBackend(options: {
     }
   });
   return backend;
+}
+
+/**
+ * The memory of an idle backend once it has settled. V8 keeps the heap it grew while listing until
+ * its memory reducer, which an idle server runs some seconds after a full collection, gives it back.
+ * So: one full collection (the backends run with --expose-gc, which changes nothing else), then a
+ * sample every 2 s until the heap is back near what it holds (total ≤ 1.15 × used) and RSS moved
+ * less than 2 MB over 4 s; at most 60 s.
+ */
+async function settledMemory(backend: BackendProcess) {
+  await backend.heap({ collectGarbage: true });
+  const started = performance.now();
+  const rss: number[] = [];
+  for (;;) {
+    await sleep(2_000);
+    const heap = await backend.heap();
+    const memory = backend.memory();
+    rss.push(memory.rssMb);
+    const last = rss.slice(-3);
+    const waited = performance.now() - started;
+    const settled =
+      heap.heapTotalMb <= 1.15 * heap.heapUsedMb &&
+      last.length === 3 &&
+      Math.max(...last) - Math.min(...last) < 2;
+    if (settled || waited >= 60_000) {
+      return { ...memory, ...heap, settled, settledAfterS: waited / 1000 };
+    }
+  }
 }
 
 /** Waits until the catalog of a backend serves the entity, and returns it. */
@@ -308,6 +339,14 @@ async function main() {
     (_, i) => `svc-${String(i).padStart(3, '0')}`,
   );
   const entitiesFile = writeEntities({ dir: workDir, services });
+  const runtimeKind = process.env.BENCH_RUNTIME ?? 'production';
+  if (runtimeKind !== 'production' && runtimeKind !== 'dev') {
+    throw new Error(
+      `BENCH_RUNTIME must be "production" or "dev", got "${runtimeKind}"`,
+    );
+  }
+  progress(`preparing the ${runtimeKind} runtime of both backends`);
+  const runtime = await prepareRuntime({ kind: runtimeKind, workDir });
   const entityPods =
     settings.clusters * Math.floor(settings.podsPerCluster / settings.services);
   const totalPods = settings.clusters * settings.podsPerCluster;
@@ -319,8 +358,22 @@ async function main() {
   const sandbox = await startFleet(settings.clusters, settings.podsPerCluster);
   progress('starting both backends');
   const [ours, anchor] = await Promise.all([
-    startBackend({ name: 'ours', workDir, token, entitiesFile, sandbox }),
-    startBackend({ name: 'anchor', workDir, token, entitiesFile, sandbox }),
+    startBackend({
+      name: 'ours',
+      runtime,
+      workDir,
+      token,
+      entitiesFile,
+      sandbox,
+    }),
+    startBackend({
+      name: 'anchor',
+      runtime,
+      workDir,
+      token,
+      entitiesFile,
+      sandbox,
+    }),
   ]);
   const [entity] = await Promise.all([
     waitForEntity(ours, headers),
@@ -459,6 +512,7 @@ async function main() {
   const emptyFleet = await startFleet(1, 0);
   const oursEmpty = await startBackend({
     name: 'ours',
+    runtime,
     workDir,
     token,
     entitiesFile,
@@ -466,8 +520,7 @@ async function main() {
   });
   await waitForEntity(oursEmpty, headers);
   await warmOurs(oursEmpty, headers, 0);
-  await sleep(5_000);
-  const memoryEmpty = { ...oursEmpty.memory(), ...(await oursEmpty.heap()) };
+  const memoryEmpty = await settledMemory(oursEmpty);
   await oursEmpty.stop();
   await emptyFleet.stop();
 
@@ -481,6 +534,7 @@ async function main() {
   );
   const oursBig = await startBackend({
     name: 'ours',
+    runtime,
     workDir,
     token,
     entitiesFile,
@@ -495,8 +549,7 @@ async function main() {
     { url: boardUrl(oursBig), headers, timeoutMs: 60_000 },
     50,
   );
-  await sleep(5_000);
-  const memory50k = { ...oursBig.memory(), ...(await oursBig.heap()) };
+  const memory50k = await settledMemory(oursBig);
   await oursBig.stop();
   await bigFleet.stop();
 
@@ -540,6 +593,7 @@ async function main() {
     ...[m.rssMb, m.peakMb, m.heapUsedMb, m.heapTotalMb, m.externalMb].map(v =>
       num(v, 0),
     ),
+    m.settled ? `${num(m.settledAfterS, 0)} s` : 'not in 60 s',
   ];
   const goal = (ok: boolean) => (ok ? 'met' : 'MISSED');
 
@@ -552,6 +606,15 @@ async function main() {
     } pods (${totalPods}), entity component:default/${ENTITY} with ${entityPods} pods; ${
       os.cpus().length
     } cores; run took ${elapsed()}`,
+    `both backends: ${
+      runtime.kind === 'production'
+        ? `compiled JavaScript, config schema compiled beforehand, ${
+            runtime.env.MALLOC_MMAP_THRESHOLD_
+              ? 'MALLOC_MMAP_THRESHOLD_/MALLOC_TRIM_THRESHOLD_ fixed'
+              : "glibc malloc's own thresholds"
+          } (BENCH_RUNTIME=production)`
+        : 'through the CLI transform, schema compiled at start, Node and glibc defaults (BENCH_RUNTIME=dev)'
+    }`,
     '',
     table([
       [
@@ -597,7 +660,7 @@ async function main() {
         goal(requestsRatio >= 100),
       ],
       [
-        `rss_mb_50k (ours, ${memoryPods} pods, after warm-up; peak ${num(
+        `rss_mb_50k (ours, ${memoryPods} pods, idle, settled; peak ${num(
           memory50k.peakMb,
           0,
         )} MB)`,
@@ -637,6 +700,7 @@ async function main() {
         'V8 heap used',
         'V8 heap total',
         'external + array buffers',
+        'settled after',
       ],
       memoryRow('empty fleet (1 cluster, 0 pods)', memoryEmpty),
       memoryRow(`${memoryPods} pods`, memory50k),

@@ -14,15 +14,26 @@ export interface StreamOptions {
   maxBufferedBytes: number;
 }
 
-const gzipped = new WeakMap<BoardSnapshot, Buffer>();
-function gzipOf(snapshot: BoardSnapshot): Buffer {
-  let body = gzipped.get(snapshot);
-  if (!body) {
-    body = gzipSync(snapshot.json, { level: 6 });
-    gzipped.set(snapshot, body);
-  }
-  return body;
+/** Bytes derived from a board, made once per board however many clients receive them. */
+function encodedOnce(encode: (snapshot: BoardSnapshot) => Buffer) {
+  const encoded = new WeakMap<BoardSnapshot, Buffer>();
+  return (snapshot: BoardSnapshot): Buffer => {
+    let bytes = encoded.get(snapshot);
+    if (!bytes) {
+      bytes = encode(snapshot);
+      encoded.set(snapshot, bytes);
+    }
+    return bytes;
+  };
 }
+
+const gzipOf = encodedOnce(snapshot => gzipSync(snapshot.json, { level: 6 }));
+/** The server-sent event of a board: the same bytes are written to every stream of the board. */
+const eventOf = encodedOnce(snapshot =>
+  Buffer.from(
+    `event: board\nid: ${snapshot.board.revision}\ndata: ${snapshot.json}\n\n`,
+  ),
+);
 
 function entityRefOf(req: express.Request) {
   const { namespace, kind, name } = req.params;
@@ -79,9 +90,7 @@ export async function createRouter(options: {
         return;
       }
       lastSent = snapshot.board.revision;
-      res.write(
-        `event: board\nid: ${snapshot.board.revision}\ndata: ${snapshot.json}\n\n`,
-      );
+      res.write(eventOf(snapshot));
     };
 
     const { current, unsubscribe } = await boards.subscribe(

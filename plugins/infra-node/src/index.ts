@@ -34,3 +34,7 @@ export type {
   ClusterAuth,
   ClusterDefinition,
 } from './kubernetes/clusterConfig';
+export {
+  createRootLoggerServiceFactory,
+  writeConfigSchema,
+} from './rootLogger';

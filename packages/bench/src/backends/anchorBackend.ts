@@ -3,11 +3,12 @@
  * @backstage/plugin-kubernetes-backend in place of the deploy board.
  */
 import { createBackend } from '@backstage/backend-defaults';
-import { benchChild } from './benchChild';
+import { benchChild, benchRootLogger } from './benchChild';
 
 benchChild();
 
 const backend = createBackend();
+backend.add(benchRootLogger());
 backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(

@@ -1,3 +1,5 @@
+import { createRootLoggerServiceFactory } from '@groundcrew/plugin-infra-node';
+
 /**
  * A benchmark backend is a child of the bench program, started with an IPC channel:
  * - when the bench dies without stopping it (SIGKILL, a crash), the channel closes and the backend
@@ -20,5 +22,16 @@ export function benchChild() {
       memoryUsage: process.memoryUsage(),
       collected: Boolean(request.collectGarbage && gc),
     });
+  });
+}
+
+/**
+ * The root logger of both sides: the default one, with its config schema read from the file the
+ * bench compiled beforehand (GROUNDCREW_CONFIG_SCHEMA), as a production build would ship it; the
+ * default behaviour when the variable is not set (BENCH_RUNTIME=dev).
+ */
+export function benchRootLogger() {
+  return createRootLoggerServiceFactory({
+    schemaFile: process.env.GROUNDCREW_CONFIG_SCHEMA,
   });
 }

@@ -4,11 +4,12 @@
  */
 import { createBackend } from '@backstage/backend-defaults';
 import { kubernetesFleetServiceFactory } from '@groundcrew/plugin-infra-node';
-import { benchChild } from './benchChild';
+import { benchChild, benchRootLogger } from './benchChild';
 
 benchChild();
 
 const backend = createBackend();
+backend.add(benchRootLogger());
 backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(

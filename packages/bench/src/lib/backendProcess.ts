@@ -55,18 +55,19 @@ function readStatusKb(pid: number, field: string): number {
 }
 
 /**
- * Starts a backend entry file (TypeScript, through the Backstage CLI's transform) as a child
- * process with its own config file, and waits until its readiness endpoint answers.
+ * Starts a backend entry file as a child process with its own config file, and waits until its
+ * readiness endpoint answers.
  */
 export async function startBackendProcess(options: {
   name: string;
-  /** The entry file, relative to this package. */
+  /** The entry file, absolute; Node runs it with `nodeArgs`, from this package's directory. */
   entry: string;
   /** The whole app-config of the process; `backend.listen.port` is its port. */
   config: Record<string, unknown>;
   port: number;
   workDir: string;
   nodeArgs?: string[];
+  env?: Record<string, string>;
   readyTimeoutMs: number;
 }): Promise<BackendProcess> {
   const packageDir = resolvePackagePath('@groundcrew/bench');
@@ -79,14 +80,7 @@ export async function startBackendProcess(options: {
   const log = fs.openSync(logFile, 'w');
   const child: ChildProcess = spawn(
     process.execPath,
-    [
-      ...(options.nodeArgs ?? []),
-      '-r',
-      require.resolve('@backstage/cli/config/nodeTransform.cjs'),
-      options.entry,
-      '--config',
-      configFile,
-    ],
+    [...(options.nodeArgs ?? []), options.entry, '--config', configFile],
     {
       cwd: packageDir,
       // The log goes straight to a file: the bench process spends no time on it.
@@ -94,6 +88,7 @@ export async function startBackendProcess(options: {
       // Without BACKSTAGE_CLI_CHANNEL the backend does not take our IPC channel for the CLI's.
       env: {
         ...process.env,
+        ...options.env,
         NODE_ENV: 'production',
         BACKSTAGE_CLI_CHANNEL: '',
       },

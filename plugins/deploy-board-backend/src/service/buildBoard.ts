@@ -142,7 +142,7 @@ export function buildBoard(options: {
         available: d.available,
         rollout: state.state,
         rolloutReason: state.reason,
-        images: d.images,
+        images: [...d.images],
         version,
         pods,
         flux: flux

@@ -8,7 +8,8 @@ export interface CachedMeta {
   uid: string;
   name: string;
   namespace: string;
-  labels: Record<string, string>;
+  /** Shared between objects with the same labels: frozen. */
+  labels: Readonly<Record<string, string>>;
   createdAt?: string;
   deleting: boolean;
 }
@@ -21,7 +22,8 @@ export interface CachedPod extends CachedMeta {
   ready: boolean;
   restarts: number;
   node?: string;
-  images: string[];
+  /** Shared between objects with the same images: frozen. */
+  images: readonly string[];
 }
 
 /** @public */
@@ -33,14 +35,16 @@ export interface CachedDeployment extends CachedMeta {
   ready: number;
   available: number;
   progressing?: { status: string; reason?: string };
-  images: string[];
+  /** Shared between objects with the same images: frozen. */
+  images: readonly string[];
 }
 
 /** @public */
 export interface CachedReplicaSet extends CachedMeta {
   owner?: string;
   replicas: number;
-  images: string[];
+  /** Shared between objects with the same images: frozen. */
+  images: readonly string[];
 }
 
 /** @public */
@@ -54,13 +58,52 @@ export interface CachedFlux extends CachedMeta {
 /** @public */
 export interface CachedNamespace extends CachedMeta {}
 
-// Label keys and values repeat across thousands of objects: keep one copy of each string.
+// Label keys and values, owners, images and creation times repeat across thousands of objects: keep
+// one copy of each string. The table is bounded; past the bound, strings are simply not shared.
 const interned = new Map<string, string>();
 function intern(s: string): string {
   const existing = interned.get(s);
   if (existing !== undefined) return existing;
   if (interned.size < 200_000) interned.set(s, s);
   return s;
+}
+
+/**
+ * Pods of one ReplicaSet carry identical label sets and image lists: share one frozen copy of each,
+ * held weakly so that the sets of deleted objects go with them.
+ */
+class SharedValues<T extends object> {
+  private readonly values = new Map<string, WeakRef<T>>();
+  private readonly forget = new FinalizationRegistry<string>(key => {
+    if (!this.values.get(key)?.deref()) this.values.delete(key);
+  });
+
+  share(key: string, make: () => T): T {
+    const existing = this.values.get(key)?.deref();
+    if (existing) return existing;
+    const value = Object.freeze(make());
+    this.values.set(key, new WeakRef(value));
+    this.forget.register(value, key);
+    return value;
+  }
+}
+const sharedLabels = new SharedValues<Record<string, string>>();
+const sharedImages = new SharedValues<string[]>();
+
+const EMPTY_LABELS: Readonly<Record<string, string>> = Object.freeze({});
+
+function labelsOf(
+  raw: Record<string, string> | undefined,
+): Readonly<Record<string, string>> {
+  const entries = Object.entries(raw ?? {});
+  if (entries.length === 0) return EMPTY_LABELS;
+  // Keys and values are strings: a NUL cannot occur in either, so the key is unambiguous.
+  const key = entries.map(([k, v]) => `${k}\0${v}`).join('\0');
+  return sharedLabels.share(key, () => {
+    const labels: Record<string, string> = {};
+    for (const [k, v] of entries) labels[intern(k)] = intern(String(v));
+    return labels;
+  });
 }
 
 /**
@@ -115,28 +158,27 @@ function iso(value: unknown): string | undefined {
 
 function meta(o: WatchedObject): CachedMeta {
   const m = o.metadata ?? {};
-  const labels: Record<string, string> = {};
-  for (const [k, v] of Object.entries(m.labels ?? {})) {
-    labels[intern(k)] = intern(String(v));
-  }
   const name = m.name ?? '';
+  const createdAt = iso(m.creationTimestamp);
   return {
     uid: m.uid ?? `${m.namespace}/${name}`,
     name,
     namespace: intern(m.namespace ?? ''),
-    labels,
-    createdAt: iso(m.creationTimestamp),
+    labels: labelsOf(m.labels),
+    createdAt: createdAt === undefined ? undefined : intern(createdAt),
     deleting: Boolean(m.deletionTimestamp),
   };
 }
 
 function controller(o: WatchedObject): string | undefined {
   const refs = o.metadata?.ownerReferences ?? [];
-  return (refs.find(r => r.controller) ?? refs[0])?.name;
+  const owner = (refs.find(r => r.controller) ?? refs[0])?.name;
+  return owner === undefined ? undefined : intern(owner);
 }
 
-function images(spec: PodSpec | undefined): string[] {
-  return (spec?.containers ?? []).map(c => intern(String(c.image)));
+function images(spec: PodSpec | undefined): readonly string[] {
+  const list = (spec?.containers ?? []).map(c => String(c.image));
+  return sharedImages.share(list.join('\0'), () => list.map(intern));
 }
 
 function condition(o: WatchedObject, type: string): Condition | undefined {

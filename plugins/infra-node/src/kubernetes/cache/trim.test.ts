@@ -1,0 +1,66 @@
+import { trimPod } from './trim';
+
+function pod(name: string, labels: Record<string, string>, image: string) {
+  return {
+    metadata: {
+      uid: `uid-${name}`,
+      name,
+      namespace: 'ai-gateway',
+      labels,
+      creationTimestamp: new Date('2026-11-23T10:00:00Z'),
+      ownerReferences: [{ name: 'ai-gateway-7d9f', controller: true }],
+    },
+    spec: { nodeName: 'node-1', containers: [{ image }] },
+    status: {
+      phase: 'Running',
+      conditions: [{ type: 'Ready', status: 'True' }],
+      containerStatuses: [{ restartCount: 2 }, { restartCount: 1 }],
+    },
+  };
+}
+
+describe('trimPod', () => {
+  const labels = { app: 'ai-gateway', 'pod-template-hash': '7d9f' };
+
+  it('keeps what the board reads, and nothing else', () => {
+    expect(trimPod(pod('a', labels, 'registry/ai-gateway:1.2.0'))).toEqual({
+      uid: 'uid-a',
+      name: 'a',
+      namespace: 'ai-gateway',
+      labels,
+      createdAt: '2026-11-23T10:00:00.000Z',
+      deleting: false,
+      owner: 'ai-gateway-7d9f',
+      phase: 'Running',
+      ready: true,
+      restarts: 3,
+      node: 'node-1',
+      images: ['registry/ai-gateway:1.2.0'],
+    });
+  });
+
+  it('shares one frozen copy of equal label sets and image lists', () => {
+    const a = trimPod(pod('a', { ...labels }, 'registry/ai-gateway:1.2.0'));
+    const b = trimPod(pod('b', { ...labels }, 'registry/ai-gateway:1.2.0'));
+    expect(b.labels).toBe(a.labels);
+    expect(b.images).toBe(a.images);
+    expect(Object.isFrozen(a.labels)).toBe(true);
+    expect(Object.isFrozen(a.images)).toBe(true);
+  });
+
+  it('does not share sets that differ in a value or an image', () => {
+    const a = trimPod(pod('a', labels, 'registry/ai-gateway:1.2.0'));
+    const value = trimPod(
+      pod(
+        'b',
+        { ...labels, 'pod-template-hash': '5c4b' },
+        'registry/ai-gateway:1.2.0',
+      ),
+    );
+    const image = trimPod(pod('d', labels, 'registry/ai-gateway:1.3.0'));
+    expect(value.labels).not.toBe(a.labels);
+    expect(value.labels['pod-template-hash']).toBe('5c4b');
+    expect(image.images).toEqual(['registry/ai-gateway:1.3.0']);
+    expect(a.images).toEqual(['registry/ai-gateway:1.2.0']);
+  });
+});
