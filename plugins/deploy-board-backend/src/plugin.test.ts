@@ -2,6 +2,7 @@ import { AddressInfo } from 'node:net';
 import request from 'supertest';
 import {
   AppsV1Api,
+  CoreV1Api,
   KubeConfig,
   PatchStrategy,
   setHeaderOptions,
@@ -44,6 +45,11 @@ const entities = [
       'app.kubernetes.io/name=search-indexer',
     'backstage.io/kubernetes-namespace': 'search-indexer',
     'groundcrew.io/clusters': 'gke-prod-us-east1',
+  }),
+  // The deployment carries the selector's label; its ReplicaSets and pods do not.
+  component('ledger', {
+    'backstage.io/kubernetes-label-selector': 'team=payments',
+    'groundcrew.io/clusters': 'gke-ops',
   }),
   component('nothing-deployed', {
     'groundcrew.io/runway-service': 'nothing-deployed',
@@ -443,6 +449,63 @@ describe('deploy-board backend', () => {
       stream.close();
     }
   }, 60_000);
+
+  it('follows the pods of a deployment on the board even when they lack the selector labels', async () => {
+    const kc = kubeConfigFor(sandbox, 'gke-ops');
+    await kc.makeApiClient(CoreV1Api).createNamespace({
+      body: { metadata: { name: 'payments' } },
+    });
+    await kc.makeApiClient(AppsV1Api).createNamespacedDeployment({
+      namespace: 'payments',
+      body: {
+        metadata: { name: 'ledger', labels: { team: 'payments' } },
+        spec: {
+          replicas: 2,
+          selector: { matchLabels: { app: 'ledger' } },
+          template: {
+            metadata: { labels: { app: 'ledger' } },
+            spec: {
+              containers: [
+                { name: 'app', image: 'registry.example/ledger:1.0.0' },
+              ],
+            },
+          },
+        },
+      },
+    });
+    const stream = openStream(
+      `${base}/boards/default/component/ledger/stream`,
+      { Authorization: demo },
+    );
+    try {
+      const running = await stream.until(
+        b => pods(b).length === 2 && pods(b).every(p => p.ready),
+      );
+      const pod = pods(running)[0];
+      // The container restarted and is ready again: a change to the pod alone, which moves no
+      // count of its ReplicaSet or deployment.
+      await sandbox.control['gke-ops'].applyObjects([
+        {
+          apiVersion: 'v1',
+          kind: 'Pod',
+          metadata: { name: pod.name, namespace: 'payments' },
+          status: {
+            containerStatuses: [
+              { name: 'app', ready: true, restartCount: pod.restarts + 3 },
+            ],
+          },
+        },
+      ]);
+      const restarted = await stream.until(b =>
+        pods(b).some(
+          p => p.name === pod.name && p.restarts === pod.restarts + 3,
+        ),
+      );
+      expect(pods(restarted).every(p => p.ready)).toBe(true);
+    } finally {
+      stream.close();
+    }
+  }, 30_000);
 
   it('shows a cluster that is down as unreachable while the others keep serving, then recovers', async () => {
     const stream = openStream(

@@ -12,7 +12,7 @@ import {
   KubernetesCacheService,
   LabelSelector,
 } from '@groundcrew/plugin-infra-node';
-import { buildBoard, EnvironmentLabels } from './buildBoard';
+import { buildBoard, ownerKey, EnvironmentLabels } from './buildBoard';
 import { entitySelector, selectorKey } from './entitySelector';
 import { ReadCheckCache } from './ReadCheckCache';
 
@@ -44,6 +44,8 @@ interface Entry {
   /** The board's content without times and revision, to tell a real change from a rebuild. */
   content?: string;
   dirty: boolean;
+  /** Deployments and ReplicaSets on the board (see buildBoard's `owners`). */
+  owners: Set<string>;
   timer?: NodeJS.Timeout;
   listeners: Set<Listener>;
   lastUsed: number;
@@ -142,6 +144,7 @@ export class DeployBoardService {
         selector,
         match,
         dirty: true,
+        owners: new Set(),
         listeners: new Set(),
         lastUsed: Date.now(),
       };
@@ -161,6 +164,7 @@ export class DeployBoardService {
   /** Rebuilds; returns true when what the board shows changed. */
   private rebuild(entry: Entry): boolean {
     entry.dirty = false;
+    const owners = new Set<string>();
     const board = buildBoard({
       cache: this.options.cache,
       entityRef: entry.entityRef,
@@ -168,7 +172,9 @@ export class DeployBoardService {
       match: entry.match,
       environmentLabels: this.options.environmentLabels,
       revision: 0,
+      owners,
     });
+    entry.owners = owners;
     const content = JSON.stringify([
       board.environments,
       board.clusters.map(c => [c.name, c.state, c.message]),
@@ -213,6 +219,15 @@ export class DeployBoardService {
         entry.match.matches(o.labels)
       ) {
         this.markDirty(entry);
+      } else {
+        // A ReplicaSet or pod of a deployment on the board, without the selector's labels.
+        const owner = (o as { owner?: string }).owner;
+        if (
+          owner &&
+          entry.owners.has(ownerKey(change.cluster, o.namespace, owner))
+        ) {
+          this.markDirty(entry);
+        }
       }
     }
   };

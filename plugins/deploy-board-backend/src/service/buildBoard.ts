@@ -79,6 +79,11 @@ function byName<T extends { name: string }>(a: T, b: T) {
   return a.name.localeCompare(b.name);
 }
 
+/** How a board knows the owners of the workloads it shows. */
+export function ownerKey(cluster: string, namespace: string, name: string) {
+  return `${cluster}/${namespace}/${name}`;
+}
+
 /**
  * The board of one selector, from the cache alone: no request to any API server.
  */
@@ -89,6 +94,11 @@ export function buildBoard(options: {
   match: LabelSelector;
   environmentLabels?: EnvironmentLabels;
   revision: number;
+  /**
+   * Filled with `cluster/namespace/name` of every deployment and ReplicaSet on the board: their
+   * ReplicaSets and pods belong to the board even when they do not carry the selector's labels.
+   */
+  owners?: Set<string>;
 }): DeployBoard {
   const { cache, selector, match } = options;
   const labels = options.environmentLabels ?? DEFAULT_ENVIRONMENT_LABELS;
@@ -116,8 +126,17 @@ export function buildBoard(options: {
       const stage = d.labels[RUNWAY_LABELS.stage] ?? DEFAULT_STAGE;
       const track = d.labels[RUNWAY_LABELS.track] ?? DEFAULT_TRACK;
       const version = d.labels[VERSION_LABEL] ?? tag(d.images[0]);
-      const pods: BoardPod[] = cache
-        .replicaSetsOf(cluster.name, d.namespace, d.name)
+      const replicaSets = cache.replicaSetsOf(
+        cluster.name,
+        d.namespace,
+        d.name,
+      );
+      if (options.owners) {
+        for (const owner of [d, ...replicaSets]) {
+          options.owners.add(ownerKey(cluster.name, d.namespace, owner.name));
+        }
+      }
+      const pods: BoardPod[] = replicaSets
         .flatMap(rs => cache.podsOf(cluster.name, d.namespace, rs.name))
         .map(p => ({
           name: p.name,
