@@ -40,6 +40,17 @@ export interface Config {
       };
       /** How often each replica re-reads the clusters registered at run time. Default 15. */
       registrySyncIntervalSeconds?: number;
+      /**
+       * How the watch cache makes its lists (at start, and after a watch expires). Smaller pages
+       * and fewer lists at once lower the backend's memory peak during the first sync, and make
+       * that sync slower; see docs/content/performance.md.
+       */
+      cache?: {
+        /** Objects per page of a list, 10 to 5000. Default 500. */
+        listPageSize?: number;
+        /** Lists in flight at once across the whole fleet, 1 to 64. Default 4. */
+        listConcurrency?: number;
+      };
     };
   };
 }

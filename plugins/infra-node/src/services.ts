@@ -6,7 +6,7 @@ import {
   ServiceRef,
 } from '@backstage/backend-plugin-api';
 import { DatabaseManager } from '@backstage/backend-defaults/database';
-import { readFleetConfig } from './kubernetes/clusterConfig';
+import { readCacheConfig, readFleetConfig } from './kubernetes/clusterConfig';
 import { ClusterRegistry } from './kubernetes/ClusterRegistry';
 import {
   KubernetesFleet,
@@ -91,14 +91,18 @@ export const kubernetesCacheServiceRef =
       createServiceFactory({
         service,
         deps: {
+          config: coreServices.rootConfig,
           fleet: kubernetesFleetServiceRef,
           logger: coreServices.rootLogger,
           lifecycle: coreServices.rootLifecycle,
         },
-        async factory({ fleet, logger, lifecycle }) {
+        async factory({ config, fleet, logger, lifecycle }) {
+          // Read first: an invalid value stops the backend with the key in the message.
+          const lists = readCacheConfig(config);
           const cache = await KubernetesWatchCache.create({
             fleet,
             logger: logger.child({ service: 'groundcrew-kubernetes-cache' }),
+            lists,
           });
           lifecycle.addShutdownHook(() => cache.stop());
           return cache;

@@ -60,11 +60,18 @@ export function baseConfig(options: {
   };
 }
 
-/** Groundcrew: the fleet config of @groundcrew/plugin-infra-node. */
-export function oursConfig(sandbox: Sandbox): Record<string, unknown> {
+/**
+ * Groundcrew: the fleet config of @groundcrew/plugin-infra-node, and how its cache lists
+ * (`groundcrew.kubernetes.cache`; the plugin's defaults when not given).
+ */
+export function oursConfig(
+  sandbox: Sandbox,
+  cache: { listPageSize?: number; listConcurrency?: number } = {},
+): Record<string, unknown> {
   return {
     groundcrew: {
       kubernetes: {
+        cache,
         clusters: sandbox.kubernetes.clusters.map(c => ({
           name: c.name,
           url: c.url,

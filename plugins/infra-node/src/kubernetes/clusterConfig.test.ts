@@ -1,5 +1,5 @@
 import { ConfigReader } from '@backstage/config';
-import { readFleetConfig } from './clusterConfig';
+import { readCacheConfig, readFleetConfig } from './clusterConfig';
 
 function read(kubernetes: object) {
   return () =>
@@ -72,6 +72,33 @@ describe('readFleetConfig', () => {
     );
     expect(read({ registrySyncIntervalSeconds: 0 })).toThrow(
       'groundcrew.kubernetes.registrySyncIntervalSeconds must be a positive number',
+    );
+  });
+});
+
+describe('readCacheConfig', () => {
+  const readCache = (cache?: object) =>
+    readCacheConfig(
+      new ConfigReader({ groundcrew: { kubernetes: cache ? { cache } : {} } }),
+    );
+
+  it('pages lists by 500, 4 at once, unless told otherwise', () => {
+    expect(readCache()).toEqual({ listPageSize: 500, listConcurrency: 4 });
+    expect(readCache({ listPageSize: 100, listConcurrency: 2 })).toEqual({
+      listPageSize: 100,
+      listConcurrency: 2,
+    });
+  });
+
+  it('names the key of a value out of range or not a whole number', () => {
+    expect(() => readCache({ listPageSize: 0 })).toThrow(
+      'groundcrew.kubernetes.cache.listPageSize must be a whole number from 10 to 5000, got 0',
+    );
+    expect(() => readCache({ listConcurrency: 1.5 })).toThrow(
+      'groundcrew.kubernetes.cache.listConcurrency must be a whole number from 1 to 64, got 1.5',
+    );
+    expect(() => readCache({ listConcurrency: 'many' })).toThrow(
+      'groundcrew.kubernetes.cache.listConcurrency must be a whole number from 1 to 64, got "many"',
     );
   });
 });

@@ -29,6 +29,14 @@ export interface ClusterDefinition {
 }
 
 /** @internal */
+export interface CacheConfig {
+  /** Objects per page of the initial lists. */
+  listPageSize: number;
+  /** Lists in flight at once across the whole fleet. */
+  listConcurrency: number;
+}
+
+/** @internal */
 export interface FleetConfig {
   clusters: ClusterDefinition[];
   credentials: Map<string, string>;
@@ -153,4 +161,48 @@ export function readFleetConfig(root: Config): FleetConfig {
     fail(`${ROOT}.registrySyncIntervalSeconds`, 'must be a positive number');
   }
   return { clusters, credentials, syncIntervalMs: syncSeconds * 1000 };
+}
+
+function wholeNumber(
+  config: Config | undefined,
+  key: string,
+  fallback: number,
+  range: { min: number; max: number },
+): number {
+  const value = config?.getOptional(key);
+  if (value === undefined) return fallback;
+  if (
+    typeof value !== 'number' ||
+    !Number.isInteger(value) ||
+    value < range.min ||
+    value > range.max
+  ) {
+    fail(
+      `${ROOT}.cache.${key}`,
+      `must be a whole number from ${range.min} to ${
+        range.max
+      }, got ${JSON.stringify(value)}`,
+    );
+  }
+  return value;
+}
+
+/**
+ * Reads `groundcrew.kubernetes.cache`: how the watch cache lists. Smaller pages and fewer lists at
+ * once lower the memory peak of the first sync, and make it slower.
+ *
+ * @internal
+ */
+export function readCacheConfig(root: Config): CacheConfig {
+  const config = root.getOptionalConfig(`${ROOT}.cache`);
+  return {
+    listPageSize: wholeNumber(config, 'listPageSize', 500, {
+      min: 10,
+      max: 5000,
+    }),
+    listConcurrency: wholeNumber(config, 'listConcurrency', 4, {
+      min: 1,
+      max: 64,
+    }),
+  };
 }

@@ -118,7 +118,6 @@ interface KindState {
 
 const BACKOFF_MS = { base: 500, max: 30_000, tooManyRequests: 1_000 };
 const ABSENT_RETRY_MS = 5 * 60_000;
-const LIST_PAGE_SIZE = 500;
 
 /** Runs list calls with bounded concurrency. */
 export type ListGate = <T>(call: () => Promise<T>) => Promise<T>;
@@ -189,6 +188,7 @@ export class ClusterWatcher {
     private readonly logger: LoggerService,
     private readonly onChange: (change: CacheChange) => void,
     private readonly listGate: ListGate = call => call(),
+    private readonly listPageSize = 500,
   ) {
     this.api = KubernetesObjectApi.makeApiClient(kubeConfig);
     this.watch = new Watch(kubeConfig);
@@ -407,7 +407,7 @@ export class ClusterWatcher {
           undefined,
           undefined,
           undefined,
-          LIST_PAGE_SIZE,
+          this.listPageSize,
           token,
         ),
       );

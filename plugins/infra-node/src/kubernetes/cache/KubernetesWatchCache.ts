@@ -1,11 +1,13 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ClusterSummary } from '@groundcrew/plugin-infra-common';
 import { KubernetesFleetService } from '../KubernetesFleet';
+import type { CacheConfig } from '../clusterConfig';
 import {
   CacheChange,
   ClusterCacheState,
   ClusterWatcher,
   createListGate,
+  ListGate,
 } from './ClusterWatcher';
 import {
   CachedDeployment,
@@ -47,14 +49,21 @@ export interface KubernetesCacheService {
 export class KubernetesWatchCache implements KubernetesCacheService {
   private readonly watchers = new Map<string, ClusterWatcher>();
   private readonly listeners = new Set<(change: CacheChange) => void>();
-  private readonly listGate = createListGate(4);
+  private readonly listGate: ListGate;
   private unsubscribeFleet?: () => void;
 
   static async create(options: {
     fleet: KubernetesFleetService;
     logger: LoggerService;
+    /** How lists are paged; `groundcrew.kubernetes.cache` in config. */
+    lists?: Partial<CacheConfig>;
   }) {
-    const cache = new KubernetesWatchCache(options.fleet, options.logger);
+    const cache = new KubernetesWatchCache(
+      options.fleet,
+      options.logger,
+      options.lists?.listPageSize ?? 500,
+      options.lists?.listConcurrency ?? 4,
+    );
     cache.unsubscribeFleet = options.fleet.subscribe(event => {
       const action =
         event.type === 'added'
@@ -75,7 +84,11 @@ export class KubernetesWatchCache implements KubernetesCacheService {
   private constructor(
     private readonly fleet: KubernetesFleetService,
     private readonly logger: LoggerService,
-  ) {}
+    private readonly listPageSize: number,
+    listConcurrency: number,
+  ) {
+    this.listGate = createListGate(listConcurrency);
+  }
 
   stop() {
     this.unsubscribeFleet?.();
@@ -144,6 +157,7 @@ export class KubernetesWatchCache implements KubernetesCacheService {
       this.logger,
       this.emit,
       this.listGate,
+      this.listPageSize,
     );
     this.watchers.set(cluster.name, watcher);
     watcher.start();
