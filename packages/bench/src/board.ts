@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import http from 'node:http';
 import type { Entity } from '@backstage/catalog-model';
 import type { DeployBoard } from '@groundcrew/plugin-infra-common';
+import { DEFAULT_CACHE_CONFIG } from '@groundcrew/plugin-infra-node';
 import { Sandbox, startSandbox } from '@groundcrew/sandbox';
 import {
   BackendProcess,
@@ -71,7 +72,7 @@ const settings = {
   memoryClusters: envInt('BENCH_MEMORY_CLUSTERS', 25),
   memoryPodsPerCluster: envInt('BENCH_MEMORY_PODS_PER_CLUSTER', 2000),
   limitMs: 10 * 60_000,
-  /** `groundcrew.kubernetes.cache` of ours; unset: the plugin's defaults (500 a page, 4 at once). */
+  /** `groundcrew.kubernetes.cache` of ours; unset: the plugin's defaults (DEFAULT_CACHE_CONFIG). */
   cache: {
     listPageSize: optionalEnvInt('BENCH_LIST_PAGE_SIZE'),
     listConcurrency: optionalEnvInt('BENCH_LIST_CONCURRENCY'),
@@ -451,34 +452,40 @@ async function main() {
     `same ${anchorKeys.size} pods on both sides in ${settings.clusters} clusters`,
   );
 
-  // 3. Page loads: sequential, then concurrent clients.
-  progress(`anchor: ${settings.anchorLoads} sequential loads`);
-  const anchorSeq = await measure(sandbox, both, () =>
-    sequentialLoads(anchorLoad, settings.anchorLoads),
+  // 3. Page loads: sequential, then concurrent clients, the anchor first.
+  const pageLoads = async (
+    name: string,
+    load: typeof oursLoad | typeof anchorLoad,
+    sequential: number,
+    maxLoads: number,
+  ) => {
+    progress(`${name}: ${sequential} sequential loads`);
+    const seq = await measure(sandbox, both, () =>
+      sequentialLoads(load, sequential),
+    );
+    progress(
+      `${name}: ${settings.clients} clients for ${settings.concurrentSeconds} s`,
+    );
+    const conc = await measure(sandbox, both, () =>
+      concurrentLoads(load, {
+        clients: settings.clients,
+        seconds: settings.concurrentSeconds,
+        maxLoads,
+      }),
+    );
+    return { seq, conc };
+  };
+  const { seq: anchorSeq, conc: anchorConc } = await pageLoads(
+    'anchor',
+    anchorLoad,
+    settings.anchorLoads,
+    100_000,
   );
-  progress(
-    `anchor: ${settings.clients} clients for ${settings.concurrentSeconds} s`,
-  );
-  const anchorConc = await measure(sandbox, both, () =>
-    concurrentLoads(anchorLoad, {
-      clients: settings.clients,
-      seconds: settings.concurrentSeconds,
-      maxLoads: 100_000,
-    }),
-  );
-  progress(`ours: ${settings.oursLoads} sequential loads`);
-  const oursSeq = await measure(sandbox, both, () =>
-    sequentialLoads(oursLoad, settings.oursLoads),
-  );
-  progress(
-    `ours: ${settings.clients} clients for ${settings.concurrentSeconds} s`,
-  );
-  const oursConc = await measure(sandbox, both, () =>
-    concurrentLoads(oursLoad, {
-      clients: settings.clients,
-      seconds: settings.concurrentSeconds,
-      maxLoads: 1_000_000,
-    }),
+  const { seq: oursSeq, conc: oursConc } = await pageLoads(
+    'ours',
+    oursLoad,
+    settings.oursLoads,
+    1_000_000,
   );
   const memory20k = { ours: ours.memory(), anchor: anchor.memory() };
 
@@ -517,53 +524,65 @@ async function main() {
 
   // 6. Memory with 50,000 pods: ours alone. First the same backend with an empty fleet, to tell
   // what the cache holds from what any Backstage backend with these plugins holds.
+  // Each run: a fleet, ours against it, warm (a board with `boardPods` pods), `loads` page
+  // loads, then its memory once settled.
+  const memoryRun = async (
+    fleetShape: { clusters: number; podsPerCluster: number },
+    boardPods: number,
+    loads: number,
+  ) => {
+    const fleet = await startFleet(
+      fleetShape.clusters,
+      fleetShape.podsPerCluster,
+    );
+    const started = performance.now();
+    const backend = await startBackend({
+      name: 'ours',
+      runtime,
+      workDir,
+      token,
+      entitiesFile,
+      sandbox: fleet,
+    });
+    await waitForEntity(backend, headers);
+    await warmOurs(backend, headers, boardPods);
+    // From the process start to a board with all of the entity's pods: the first sync.
+    const syncSeconds = (performance.now() - started) / 1000;
+    const loaded = await sequentialLoads(
+      { url: boardUrl(backend), headers, timeoutMs: 60_000 },
+      loads,
+    );
+    const memory = await settledMemory(backend);
+    await backend.stop();
+    await fleet.stop();
+    return { memory, syncSeconds, loaded };
+  };
   progress('memory: ours with one empty cluster (baseline)');
-  const emptyFleet = await startFleet(1, 0);
-  const oursEmpty = await startBackend({
-    name: 'ours',
-    runtime,
-    workDir,
-    token,
-    entitiesFile,
-    sandbox: emptyFleet,
-  });
-  await waitForEntity(oursEmpty, headers);
-  await warmOurs(oursEmpty, headers, 0);
-  const memoryEmpty = await settledMemory(oursEmpty);
-  await oursEmpty.stop();
-  await emptyFleet.stop();
+  const { memory: memoryEmpty } = await memoryRun(
+    { clusters: 1, podsPerCluster: 0 },
+    0,
+    0,
+  );
 
   const memoryPods = settings.memoryClusters * settings.memoryPodsPerCluster;
   progress(
     `memory: sandbox ${settings.memoryClusters} x ${settings.memoryPodsPerCluster} = ${memoryPods} pods`,
   );
-  const bigFleet = await startFleet(
-    settings.memoryClusters,
-    settings.memoryPodsPerCluster,
-  );
-  const bigStarted = performance.now();
-  const oursBig = await startBackend({
-    name: 'ours',
-    runtime,
-    workDir,
-    token,
-    entitiesFile,
-    sandbox: bigFleet,
-  });
-  await waitForEntity(oursBig, headers);
   const bigEntityPods =
     settings.memoryClusters *
     Math.floor(settings.memoryPodsPerCluster / settings.services);
-  await warmOurs(oursBig, headers, bigEntityPods);
-  // From the process start to a board with all of the entity's pods: the first sync.
-  const bigSyncSeconds = (performance.now() - bigStarted) / 1000;
-  const bigLoads = await sequentialLoads(
-    { url: boardUrl(oursBig), headers, timeoutMs: 60_000 },
+  const {
+    memory: memory50k,
+    syncSeconds: bigSyncSeconds,
+    loaded: bigLoads,
+  } = await memoryRun(
+    {
+      clusters: settings.memoryClusters,
+      podsPerCluster: settings.memoryPodsPerCluster,
+    },
+    bigEntityPods,
     50,
   );
-  const memory50k = await settledMemory(oursBig);
-  await oursBig.stop();
-  await bigFleet.stop();
 
   // Report.
   const floor = 1 / settings.oursLoads;
@@ -626,8 +645,10 @@ async function main() {
               : "glibc malloc's own thresholds"
           } (BENCH_RUNTIME=production)`
         : 'through the CLI transform, schema compiled at start, Node and glibc defaults (BENCH_RUNTIME=dev)'
-    }; ours lists ${settings.cache.listPageSize ?? 500} objects a page, ${
-      settings.cache.listConcurrency ?? 4
+    }; ours lists ${
+      settings.cache.listPageSize ?? DEFAULT_CACHE_CONFIG.listPageSize
+    } objects a page, ${
+      settings.cache.listConcurrency ?? DEFAULT_CACHE_CONFIG.listConcurrency
     } lists at once`,
     '',
     table([

@@ -30,7 +30,9 @@ export type {
   FleetEvent,
   KubernetesFleetService,
 } from './kubernetes/KubernetesFleet';
+export { DEFAULT_CACHE_CONFIG } from './kubernetes/clusterConfig';
 export type {
+  CacheConfig,
   ClusterAuth,
   ClusterDefinition,
 } from './kubernetes/clusterConfig';

@@ -1,3 +1,4 @@
+import { createBackend } from '@backstage/backend-defaults';
 import { createRootLoggerServiceFactory } from '@groundcrew/plugin-infra-node';
 
 /**
@@ -7,7 +8,7 @@ import { createRootLoggerServiceFactory } from '@groundcrew/plugin-infra-node';
  * - the bench asks it for `process.memoryUsage()`, to tell the V8 heap from the rest of its RSS,
  *   optionally after a full collection (when started with --expose-gc) to see what is retained.
  */
-export function benchChild() {
+function benchChild() {
   if (!process.send) return;
   process.on('disconnect', () => process.exit(0));
   process.on('message', message => {
@@ -26,12 +27,24 @@ export function benchChild() {
 }
 
 /**
- * The root logger of both sides: the default one, with its config schema read from the file the
- * bench compiled beforehand (GROUNDCREW_CONFIG_SCHEMA), as a production build would ship it; the
- * default behaviour when the variable is not set (BENCH_RUNTIME=dev).
+ * What both sides share, so that they differ only in the plugin measured: a benchmark child, the
+ * catalog, the permission backend with the allow-all policy, and the root logger with its config
+ * schema read from the file the bench compiled beforehand (GROUNDCREW_CONFIG_SCHEMA), as a
+ * production build would ship it; the default behaviour when the variable is not set
+ * (BENCH_RUNTIME=dev).
  */
-export function benchRootLogger() {
-  return createRootLoggerServiceFactory({
-    schemaFile: process.env.GROUNDCREW_CONFIG_SCHEMA,
-  });
+export function createBenchBackend() {
+  benchChild();
+  const backend = createBackend();
+  backend.add(
+    createRootLoggerServiceFactory({
+      schemaFile: process.env.GROUNDCREW_CONFIG_SCHEMA,
+    }),
+  );
+  backend.add(import('@backstage/plugin-catalog-backend'));
+  backend.add(import('@backstage/plugin-permission-backend'));
+  backend.add(
+    import('@backstage/plugin-permission-backend-module-allow-all-policy'),
+  );
+  return backend;
 }

@@ -28,13 +28,27 @@ export interface ClusterDefinition {
   labels: Record<string, string>;
 }
 
-/** @internal */
+/**
+ * How the watch cache lists: `groundcrew.kubernetes.cache`.
+ *
+ * @public
+ */
 export interface CacheConfig {
-  /** Objects per page of the initial lists. */
+  /** Objects per page of a list. */
   listPageSize: number;
   /** Lists in flight at once across the whole fleet. */
   listConcurrency: number;
 }
+
+/**
+ * What the cache lists with when `groundcrew.kubernetes.cache` says nothing.
+ *
+ * @public
+ */
+export const DEFAULT_CACHE_CONFIG: Readonly<CacheConfig> = Object.freeze({
+  listPageSize: 500,
+  listConcurrency: 4,
+});
 
 /** @internal */
 export interface FleetConfig {
@@ -196,13 +210,23 @@ function wholeNumber(
 export function readCacheConfig(root: Config): CacheConfig {
   const config = root.getOptionalConfig(`${ROOT}.cache`);
   return {
-    listPageSize: wholeNumber(config, 'listPageSize', 500, {
-      min: 10,
-      max: 5000,
-    }),
-    listConcurrency: wholeNumber(config, 'listConcurrency', 4, {
-      min: 1,
-      max: 64,
-    }),
+    listPageSize: wholeNumber(
+      config,
+      'listPageSize',
+      DEFAULT_CACHE_CONFIG.listPageSize,
+      {
+        min: 10,
+        max: 5000,
+      },
+    ),
+    listConcurrency: wholeNumber(
+      config,
+      'listConcurrency',
+      DEFAULT_CACHE_CONFIG.listConcurrency,
+      {
+        min: 1,
+        max: 64,
+      },
+    ),
   };
 }

@@ -187,8 +187,8 @@ export class ClusterWatcher {
     kubeConfig: KubeConfig,
     private readonly logger: LoggerService,
     private readonly onChange: (change: CacheChange) => void,
-    private readonly listGate: ListGate = call => call(),
-    private readonly listPageSize = 500,
+    private readonly listGate: ListGate,
+    private readonly listPageSize: number,
   ) {
     this.api = KubernetesObjectApi.makeApiClient(kubeConfig);
     this.watch = new Watch(kubeConfig);

@@ -1,7 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ClusterSummary } from '@groundcrew/plugin-infra-common';
 import { KubernetesFleetService } from '../KubernetesFleet';
-import type { CacheConfig } from '../clusterConfig';
+import { CacheConfig, DEFAULT_CACHE_CONFIG } from '../clusterConfig';
 import {
   CacheChange,
   ClusterCacheState,
@@ -58,12 +58,10 @@ export class KubernetesWatchCache implements KubernetesCacheService {
     /** How lists are paged; `groundcrew.kubernetes.cache` in config. */
     lists?: Partial<CacheConfig>;
   }) {
-    const cache = new KubernetesWatchCache(
-      options.fleet,
-      options.logger,
-      options.lists?.listPageSize ?? 500,
-      options.lists?.listConcurrency ?? 4,
-    );
+    const cache = new KubernetesWatchCache(options.fleet, options.logger, {
+      ...DEFAULT_CACHE_CONFIG,
+      ...options.lists,
+    });
     cache.unsubscribeFleet = options.fleet.subscribe(event => {
       const action =
         event.type === 'added'
@@ -84,10 +82,9 @@ export class KubernetesWatchCache implements KubernetesCacheService {
   private constructor(
     private readonly fleet: KubernetesFleetService,
     private readonly logger: LoggerService,
-    private readonly listPageSize: number,
-    listConcurrency: number,
+    private readonly lists: CacheConfig,
   ) {
-    this.listGate = createListGate(listConcurrency);
+    this.listGate = createListGate(lists.listConcurrency);
   }
 
   stop() {
@@ -157,7 +154,7 @@ export class KubernetesWatchCache implements KubernetesCacheService {
       this.logger,
       this.emit,
       this.listGate,
-      this.listPageSize,
+      this.lists.listPageSize,
     );
     this.watchers.set(cluster.name, watcher);
     watcher.start();
