@@ -2,11 +2,18 @@
 // Starts the sandbox, the backend and the frontend together, with prefixed logs; Ctrl-C stops all.
 //
 //   yarn start              fixed ports: portal http://localhost:3000, backend 7007, sandbox 7441-7443
+//                           (Kubernetes) and 7451 (GCP)
 //   yarn start --ephemeral  ports chosen at run time and a throw-away state folder (the e2e tests);
 //                           prints `GROUNDCREW_READY <app url> <backend url> <sandbox state dir>` once
 //                           everything answers.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -39,7 +46,9 @@ async function waitForPort(port, what, child, timeoutMs = 180_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
-      throw new Error(`${what} exited with code ${child.exitCode} before it was ready`);
+      throw new Error(
+        `${what} exited with code ${child.exitCode} before it was ready`,
+      );
     }
     const open = await new Promise(resolve => {
       const socket = net.connect(port, '127.0.0.1');
@@ -52,14 +61,18 @@ async function waitForPort(port, what, child, timeoutMs = 180_000) {
     if (open) return;
     await new Promise(r => setTimeout(r, 300));
   }
-  throw new Error(`${what} did not open port ${port} within ${timeoutMs / 1000}s`);
+  throw new Error(
+    `${what} did not open port ${port} within ${timeoutMs / 1000}s`,
+  );
 }
 
 async function waitForHttp(url, what, child, timeoutMs = 240_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
-      throw new Error(`${what} exited with code ${child.exitCode} before it was ready`);
+      throw new Error(
+        `${what} exited with code ${child.exitCode} before it was ready`,
+      );
     }
     try {
       const res = await fetch(url);
@@ -78,7 +91,11 @@ let stopping = false;
 function run(name, args, options = {}) {
   const child = spawn(path.join(root, 'tools/yarn'), args, {
     cwd: root,
-    env: { ...process.env, FORCE_COLOR: process.stdout.isTTY ? '1' : '0', ...options.env },
+    env: {
+      ...process.env,
+      FORCE_COLOR: process.stdout.isTTY ? '1' : '0',
+      ...options.env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true, // its own process group, so stopping it stops its children too
   });
@@ -125,9 +142,12 @@ function stop(code) {
   }, 5000);
   force.unref();
   Promise.all(
-    children.map(c => (c.exitCode === null ? new Promise(r => c.once('exit', r)) : null)),
+    children.map(c =>
+      c.exitCode === null ? new Promise(r => c.once('exit', r)) : null,
+    ),
   ).then(() => {
-    if (ephemeral && stateDir) rmSync(stateDir, { recursive: true, force: true });
+    if (ephemeral && stateDir)
+      rmSync(stateDir, { recursive: true, force: true });
     process.exit(code);
   });
 }
@@ -136,7 +156,8 @@ process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
 
 function checkMkdocs() {
-  if (spawnSync('mkdocs', ['--version'], { stdio: 'ignore' }).status === 0) return;
+  if (spawnSync('mkdocs', ['--version'], { stdio: 'ignore' }).status === 0)
+    return;
   log(
     'start',
     'mkdocs is not installed: TechDocs pages will show a build error. Install it with ' +
@@ -161,11 +182,16 @@ async function main() {
       backend: await freePort(),
       kube: [await freePort(), await freePort(), await freePort()],
       kubeControl: [await freePort(), await freePort(), await freePort()],
+      gcp: await freePort(),
+      gcpControl: await freePort(),
     };
     const appUrl = `http://localhost:${ports.app}`;
     const backendUrl = `http://localhost:${ports.backend}`;
     const configFile = path.join(stateDir, 'app-config.ephemeral.json');
-    const base = { caFile: path.join(sandboxDir, 'ca.crt'), credential: 'sandbox' };
+    const base = {
+      caFile: path.join(sandboxDir, 'ca.crt'),
+      credential: 'sandbox',
+    };
     writeFileSync(
       configFile,
       JSON.stringify({
@@ -174,46 +200,108 @@ async function main() {
           baseUrl: backendUrl,
           listen: { port: ports.backend, host: '127.0.0.1' },
           cors: { origin: appUrl },
-          database: { client: 'better-sqlite3', connection: { directory: path.join(stateDir, 'db') } },
+          database: {
+            client: 'better-sqlite3',
+            connection: { directory: path.join(stateDir, 'db') },
+          },
         },
-        techdocs: { publisher: { type: 'local', local: { publishDirectory: path.join(stateDir, 'techdocs') } } },
+        techdocs: {
+          publisher: {
+            type: 'local',
+            local: { publishDirectory: path.join(stateDir, 'techdocs') },
+          },
+        },
         groundcrew: {
+          gcp: {
+            endpoint: `https://127.0.0.1:${ports.gcp}`,
+            caFile: path.join(sandboxDir, 'ca.crt'),
+          },
           kubernetes: {
             clusters: [
-              { name: 'gke-prod-us-east1', url: `https://127.0.0.1:${ports.kube[0]}`, labels: { environment: 'production', region: 'us-east1' }, ...base },
-              { name: 'gke-prod-europe-west1', url: `https://127.0.0.1:${ports.kube[1]}`, labels: { environment: 'production', region: 'europe-west1' }, ...base },
-              { name: 'gke-ops', url: `https://127.0.0.1:${ports.kube[2]}`, labels: { environment: 'ops', region: 'us-central1' }, ...base },
+              {
+                name: 'gke-prod-us-east1',
+                url: `https://127.0.0.1:${ports.kube[0]}`,
+                labels: { environment: 'production', region: 'us-east1' },
+                ...base,
+              },
+              {
+                name: 'gke-prod-europe-west1',
+                url: `https://127.0.0.1:${ports.kube[1]}`,
+                labels: { environment: 'production', region: 'europe-west1' },
+                ...base,
+              },
+              {
+                name: 'gke-ops',
+                url: `https://127.0.0.1:${ports.kube[2]}`,
+                labels: { environment: 'ops', region: 'us-central1' },
+                ...base,
+              },
             ],
           },
         },
       }),
     );
-    configArgs = ['--config', path.join(root, 'app-config.yaml'), '--config', configFile];
+    configArgs = [
+      '--config',
+      path.join(root, 'app-config.yaml'),
+      '--config',
+      configFile,
+    ];
   } else {
-    ports = { app: 3000, backend: 7007, kube: [7441, 7442, 7443], kubeControl: [7541, 7542, 7543] };
+    ports = {
+      app: 3000,
+      backend: 7007,
+      kube: [7441, 7442, 7443],
+      kubeControl: [7541, 7542, 7543],
+      gcp: 7451,
+      gcpControl: 7551,
+    };
     mkdirSync(path.join(root, '.groundcrew'), { recursive: true });
   }
 
-  const sandbox = run('sandbox', ['workspace', '@groundcrew/sandbox', 'start'], {
-    env: {
-      SANDBOX_STATE_DIR: sandboxDir,
-      SANDBOX_K8S_PORTS: ports.kube.join(','),
-      SANDBOX_K8S_CONTROL_PORTS: ports.kubeControl.join(','),
+  const sandbox = run(
+    'sandbox',
+    ['workspace', '@groundcrew/sandbox', 'start'],
+    {
+      env: {
+        SANDBOX_STATE_DIR: sandboxDir,
+        SANDBOX_K8S_PORTS: ports.kube.join(','),
+        SANDBOX_K8S_CONTROL_PORTS: ports.kubeControl.join(','),
+        SANDBOX_GCP_PORT: String(ports.gcp),
+        SANDBOX_GCP_CONTROL_PORT: String(ports.gcpControl),
+      },
     },
-  });
+  );
   await waitForPort(ports.kube[2], 'the sandbox', sandbox);
+  await waitForPort(ports.gcp, 'the sandbox (GCP)', sandbox);
   if (!existsSync(path.join(sandboxDir, 'ca.crt'))) {
-    throw new Error(`the sandbox did not write ${path.join(sandboxDir, 'ca.crt')}`);
+    throw new Error(
+      `the sandbox did not write ${path.join(sandboxDir, 'ca.crt')}`,
+    );
   }
 
-  const backend = run('backend', ['workspace', 'backend', 'start', ...configArgs]);
+  const backend = run('backend', [
+    'workspace',
+    'backend',
+    'start',
+    ...configArgs,
+  ]);
   const app = run('app', ['workspace', 'app', 'start', ...configArgs]);
-  await waitForHttp(`http://127.0.0.1:${ports.backend}/.backstage/health/v1/readiness`, 'the backend', backend);
+  await waitForHttp(
+    `http://127.0.0.1:${ports.backend}/.backstage/health/v1/readiness`,
+    'the backend',
+    backend,
+  );
   await waitForHttp(`http://127.0.0.1:${ports.app}/`, 'the app', app);
   const appUrl = `http://localhost:${ports.app}`;
-  log('start', `Groundcrew is up: ${appUrl} (backend http://localhost:${ports.backend})`);
+  log(
+    'start',
+    `Groundcrew is up: ${appUrl} (backend http://localhost:${ports.backend})`,
+  );
   if (ephemeral) {
-    process.stdout.write(`GROUNDCREW_READY ${appUrl} http://localhost:${ports.backend} ${sandboxDir}\n`);
+    process.stdout.write(
+      `GROUNDCREW_READY ${appUrl} http://localhost:${ports.backend} ${sandboxDir}\n`,
+    );
   }
 }
 

@@ -52,5 +52,45 @@ export interface Config {
         listConcurrency?: number;
       };
     };
+    /**
+     * GCP: Resource Manager, Cloud Billing, Service Usage, IAM and GKE, through Google's Node
+     * clients. With no `endpoint`, Google's own endpoints and application default credentials (or
+     * `credentials.keyFile`) are used.
+     */
+    gcp?: {
+      /**
+       * One endpoint for every GCP API, for a GCP-compatible server such as the sandbox
+       * (`https://127.0.0.1:7451`). Leave out for Google.
+       */
+      endpoint?: string;
+      /** PEM of a CA to trust for `endpoint`. */
+      caData?: string;
+      /** Path to a PEM file with that CA. */
+      caFile?: string;
+      /** Leave out for application default credentials (GOOGLE_APPLICATION_CREDENTIALS, workload identity). */
+      credentials?: {
+        /**
+         * Path to a service-account key file (JSON).
+         * @visibility secret
+         */
+        keyFile?: string;
+        /**
+         * A fixed bearer token, only for a GCP-compatible `endpoint` (the sandbox).
+         * @visibility secret
+         */
+        token?: string;
+      };
+      /** Calls answered 429 (RESOURCE_EXHAUSTED) or 503 are retried with exponential back-off. */
+      retry?: {
+        /** Attempts in all, 1 to 20. Default 5. */
+        attempts?: number;
+        /** The first pause, doubled each time. Default 1. */
+        initialBackoffSeconds?: number;
+      };
+      /** How often a long-running operation (project, APIs, cluster) is polled. Default 2. */
+      operationPollIntervalSeconds?: number;
+      /** The regions the cluster wizard offers. Default: every GKE region Groundcrew knows. */
+      regions?: string[];
+    };
   };
 }

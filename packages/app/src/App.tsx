@@ -9,7 +9,11 @@ import {
   CatalogImportPage,
   catalogImportPlugin,
 } from '@backstage/plugin-catalog-import';
-import { ScaffolderPage, scaffolderPlugin } from '@backstage/plugin-scaffolder';
+import {
+  ScaffolderFieldExtensions,
+  ScaffolderPage,
+  scaffolderPlugin,
+} from '@backstage/plugin-scaffolder';
 import { orgPlugin } from '@backstage/plugin-org';
 import { SearchPage } from '@backstage/plugin-search';
 import {
@@ -20,6 +24,12 @@ import {
 import { TechDocsAddons } from '@backstage/plugin-techdocs-react';
 import { ReportIssue } from '@backstage/plugin-techdocs-module-addons-contrib';
 import { UserSettingsPage } from '@backstage/plugin-user-settings';
+import {
+  GcpProjectIdPickerFieldExtension,
+  GcpProjectPickerFieldExtension,
+  GcpRegionPickerFieldExtension,
+  GkeClusterPickerFieldExtension,
+} from '@groundcrew/plugin-infra';
 import { apis } from './apis';
 import { entityPage } from './components/catalog/EntityPage';
 import { searchPage } from './components/search/SearchPage';
@@ -79,7 +89,15 @@ const routes = (
         <ReportIssue />
       </TechDocsAddons>
     </Route>
-    <Route path="/create" element={<ScaffolderPage />} />
+    <Route path="/create" element={<ScaffolderPage />}>
+      {/* The GCP and GKE templates' wizard fields (templates/). */}
+      <ScaffolderFieldExtensions>
+        <GcpProjectIdPickerFieldExtension />
+        <GcpRegionPickerFieldExtension />
+        <GcpProjectPickerFieldExtension />
+        <GkeClusterPickerFieldExtension />
+      </ScaffolderFieldExtensions>
+    </Route>
     <Route path="/api-docs" element={<ApiExplorerPage />} />
     <Route
       path="/catalog-import"

@@ -7,6 +7,7 @@
 import { createBackend } from '@backstage/backend-defaults';
 import {
   createRootLoggerServiceFactory,
+  gcpServiceFactory,
   kubernetesFleetServiceFactory,
 } from '@groundcrew/plugin-infra-node';
 
@@ -38,6 +39,8 @@ backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(import('@groundcrew/plugin-permission-backend-module-groundcrew'));
 
 backend.add(import('@backstage/plugin-scaffolder-backend'));
+// gcp:project:create and gke:cluster:create
+backend.add(import('@groundcrew/plugin-scaffolder-backend-module-gcp'));
 
 backend.add(import('@backstage/plugin-search-backend'));
 backend.add(import('@backstage/plugin-search-backend-module-pg'));
@@ -49,6 +52,8 @@ backend.add(import('@backstage/plugin-user-settings-backend'));
 
 // Groundcrew's client layer: the fleet is built (and its config checked) at start-up.
 backend.add(kubernetesFleetServiceFactory);
+backend.add(gcpServiceFactory);
 backend.add(import('@groundcrew/plugin-deploy-board-backend'));
+backend.add(import('@groundcrew/plugin-infra-backend'));
 
 backend.start();

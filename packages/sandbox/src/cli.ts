@@ -11,11 +11,18 @@
  *   SANDBOX_PODS_PER_CLUSTER     synthetic pods per cluster on top of the demo (default 0)
  *   SANDBOX_K8S_TOKEN            the bearer token every cluster accepts (default: the demo token
  *                                that app-config.yaml names, groundcrew-sandbox-token)
+ *   SANDBOX_GCP_PORT             default 7451
+ *   SANDBOX_GCP_CONTROL_PORT     default 7551
+ *   SANDBOX_GCP_TOKEN            the demo principal's bearer token (default groundcrew-sandbox-gcp-token)
+ *   SANDBOX_GCP_CLUSTER_PORTS    ports for clusters created through GCP, e.g. 7461-7480 (the default)
+ *
+ * Clusters created through GCP join the kubeconfig and clusters.json when they come up.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { writeKubeconfig } from './kubeconfig';
-import { startSandbox } from './sandbox';
+import { DEMO_GCP_TOKEN } from './gcp/demo';
+import { Sandbox, startSandbox } from './sandbox';
 
 function findRepoRoot(start: string): string {
   let dir = start;
@@ -43,6 +50,60 @@ function ports(env: string | undefined, fallback: number[]): number[] {
   return list;
 }
 
+function range(from: number, to: number): number[] {
+  return Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
+}
+
+/** A port list (`7461,7462`) or range (`7461-7480`). */
+function portRange(env: string | undefined, fallback: number[]): number[] {
+  const r = /^\s*(\d+)\s*-\s*(\d+)\s*$/.exec(env ?? '');
+  if (!r) return ports(env, fallback);
+  const list = range(Number(r[1]), Number(r[2]));
+  if (list.length === 0 || list[list.length - 1] > 65535) {
+    throw new Error(`invalid port range "${env}"`);
+  }
+  return list;
+}
+
+function port(env: string | undefined, fallback: number): number {
+  return ports(env, [fallback])[0];
+}
+
+/** Writes the kubeconfig and clusters.json: every endpoint, control URL and credential. */
+function writeStateFiles(sandbox: Sandbox, stateDir: string) {
+  const { caPem, clusters } = sandbox.kubernetes;
+  writeKubeconfig(path.join(stateDir, 'kubeconfig'), { caPem, clusters });
+  fs.writeFileSync(path.join(stateDir, 'ca.crt'), caPem);
+  const gcp = sandbox.gcp && {
+    url: sandbox.gcp.url,
+    controlUrl: sandbox.gcp.controlUrl,
+    token: sandbox.gcp.token,
+    principal: sandbox.gcp.principal,
+  };
+  fs.writeFileSync(
+    path.join(stateDir, 'clusters.json'),
+    `${JSON.stringify(
+      {
+        caFile: path.join(stateDir, 'ca.crt'),
+        kubernetes: clusters,
+        ...(gcp ? { gcp } : {}),
+      },
+      null,
+      2,
+    )}\n`,
+    { mode: 0o600 },
+  );
+}
+
+function clusterLine(c: Sandbox['kubernetes']['clusters'][number]): string {
+  const labels = Object.entries(c.labels)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+  return `sandbox kubernetes ${c.name.padEnd(22)} ${c.url}  control ${
+    c.controlUrl
+  }  [${labels}]\n`;
+}
+
 async function main() {
   // `yarn workspace … start` runs in the package directory; the repo root is above it.
   const root = findRepoRoot(process.cwd());
@@ -65,31 +126,42 @@ async function main() {
       process.env.SANDBOX_K8S_TOKEN === ''
         ? undefined
         : process.env.SANDBOX_K8S_TOKEN ?? 'groundcrew-sandbox-token',
+    gcp: {
+      port: port(process.env.SANDBOX_GCP_PORT, 7451),
+      controlPort: port(process.env.SANDBOX_GCP_CONTROL_PORT, 7551),
+      token: process.env.SANDBOX_GCP_TOKEN || DEMO_GCP_TOKEN,
+      clusterPorts: portRange(
+        process.env.SANDBOX_GCP_CLUSTER_PORTS,
+        range(7461, 7480),
+      ),
+    },
   });
-  const { caPem, clusters } = sandbox.kubernetes;
+  const { clusters } = sandbox.kubernetes;
   const kubeconfig = path.join(stateDir, 'kubeconfig');
-  writeKubeconfig(kubeconfig, { caPem, clusters });
-  fs.writeFileSync(path.join(stateDir, 'ca.crt'), caPem);
-  fs.writeFileSync(
-    path.join(stateDir, 'clusters.json'),
-    `${JSON.stringify(
-      { caFile: path.join(stateDir, 'ca.crt'), kubernetes: clusters },
-      null,
-      2,
-    )}\n`,
-    { mode: 0o600 },
-  );
+  writeStateFiles(sandbox, stateDir);
   const rel = path.relative(root, kubeconfig) || kubeconfig;
-  for (const c of clusters) {
-    const labels = Object.entries(c.labels)
-      .map(([k, v]) => `${k}=${v}`)
-      .join(',');
+  for (const c of clusters) process.stdout.write(clusterLine(c));
+  if (sandbox.gcp) {
     process.stdout.write(
-      `sandbox kubernetes ${c.name.padEnd(22)} ${c.url}  control ${
-        c.controlUrl
-      }  [${labels}]\n`,
+      `sandbox gcp        ${'projects,billing,gke'.padEnd(22)} ${
+        sandbox.gcp.url
+      }  control ${sandbox.gcp.controlUrl}  [${sandbox.gcp.principal}]\n`,
     );
   }
+  let known = new Set(clusters.map(c => c.name));
+  sandbox.onClustersChanged(() => {
+    writeStateFiles(sandbox, stateDir);
+    const now = new Set(sandbox.kubernetes.clusters.map(c => c.name));
+    for (const c of sandbox.kubernetes.clusters) {
+      if (!known.has(c.name)) process.stdout.write(clusterLine(c));
+    }
+    for (const name of known) {
+      if (!now.has(name)) {
+        process.stdout.write(`sandbox kubernetes ${name.padEnd(22)} stopped\n`);
+      }
+    }
+    known = now;
+  });
   process.stdout.write(`sandbox kubeconfig written to ${kubeconfig}\n`);
   process.stdout.write(
     `  try (from ${root}): KUBECONFIG=${rel} kubectl --context ${clusters[0]?.name} get pods -A\n`,

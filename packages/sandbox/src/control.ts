@@ -3,9 +3,16 @@ import type { FaultSpec } from './framework/faults';
 
 export type { FaultSpec } from './framework/faults';
 
-/** Request counts per normalised route (`GET /api/v1/pods`, `GET /api/v1/pods?watch`). */
+/**
+ * Request counts per normalised route (`GET /api/v1/pods`, `GET /api/v1/pods?watch`,
+ * `POST /v3/projects`), and in total as reads and mutations.
+ */
 export interface SandboxCounters {
   total: number;
+  /** Requests to routes that do not change state (GET, watch, Google's `:getIamPolicy`). */
+  reads: number;
+  /** Requests to routes that may change state (POST, PUT, PATCH, DELETE, Google's `:setIamPolicy`). */
+  mutations: number;
   routes: Record<string, number>;
 }
 
@@ -90,7 +97,11 @@ export class SandboxControl {
     await this.call('POST', '/_sandbox/up');
   }
 
-  private call(method: string, path: string, body?: unknown): Promise<unknown> {
+  protected call(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<unknown> {
     const url = new URL(path, this.options.url);
     const payload = body === undefined ? undefined : JSON.stringify(body);
     return new Promise((resolve, reject) => {

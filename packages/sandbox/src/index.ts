@@ -9,6 +9,8 @@ export type {
   Sandbox,
   SandboxCluster,
   SandboxClusterSpec,
+  SandboxGcp,
+  SandboxGcpOptions,
   StartSandboxOptions,
 } from './sandbox';
 export { SandboxControl } from './control';
@@ -17,6 +19,35 @@ export type {
   SandboxControlOptions,
   SandboxCounters,
 } from './control';
+export { GcpServer } from './gcp/server';
+export type { GcpServerOptions } from './gcp/server';
+export { GcpControl } from './gcp/control';
+export type { GcpClusterHost } from './gcp/api';
+export { DEFAULT_GCP_TIMINGS } from './gcp/operations';
+export type { GcpTimings, OperationDirective } from './gcp/operations';
+export type { RpcStatus } from './gcp/errors';
+export type {
+  BillingAccountRecord,
+  ClusterRecord,
+  FolderRecord,
+  GcpFixture,
+  GcpPrincipal,
+  GcpState,
+  NodePoolRecord,
+  OperationKind,
+  OperationRecord,
+  OrganizationRecord,
+  ProjectRecord,
+} from './gcp/types';
+export {
+  DEMO_GCP,
+  DEMO_GCP_OTHER_PRINCIPAL,
+  DEMO_GCP_OTHER_TOKEN,
+  DEMO_GCP_PRINCIPAL,
+  DEMO_GCP_TOKEN,
+  gcpDemoFixture,
+} from './gcp/demo';
+export type { GcpDemoOptions } from './gcp/demo';
 export { KubernetesServer, DEFAULT_TIMINGS } from './kubernetes/server';
 export type {
   KubernetesServerOptions,

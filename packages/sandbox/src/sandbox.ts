@@ -2,8 +2,14 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { SandboxControl } from './control';
-import { loadOrCreateTlsMaterial } from './framework/tls';
+import { loadOrCreateTlsMaterial, TlsMaterial } from './framework/tls';
 import { DEMO_CLUSTERS, demoFixture } from './demo/demoFixture';
+import type { GcpClusterHost } from './gcp/api';
+import { GcpControl } from './gcp/control';
+import { DEMO_GCP_PRINCIPAL, gcpDemoFixture } from './gcp/demo';
+import type { GcpTimings } from './gcp/operations';
+import { GcpServer } from './gcp/server';
+import type { GcpFixture } from './gcp/types';
 import { KubernetesServer, KubernetesTimings } from './kubernetes/server';
 import { syntheticFixture } from './kubernetes/workloads';
 import type { KubeObject } from './kubernetes/types';
@@ -34,6 +40,46 @@ export interface StartSandboxOptions {
   objects?: unknown[];
   /** One bearer token for every cluster (the embedded default's config names it); random otherwise. */
   token?: string;
+  /** The GCP imitation (on by default). */
+  gcp?: SandboxGcpOptions;
+}
+
+export interface SandboxGcpOptions {
+  /** Default true. */
+  enabled?: boolean;
+  /** Durations of long-running operations (defaults: seconds, so the demo shows progress). */
+  timings?: Partial<GcpTimings>;
+  /** The demo principal's bearer token; random otherwise. */
+  token?: string;
+  /** Port of the API listener; chosen at run time otherwise. */
+  port?: number;
+  /** Port of the control listener; chosen at run time otherwise. */
+  controlPort?: number;
+  /**
+   * Load the demo organisation, billing accounts and projects (default true);
+   * the sandbox's demo Kubernetes clusters become the demo project's GKE clusters.
+   */
+  demo?: boolean;
+  /** More records, on top of the demo (or alone with `demo: false`). */
+  fixture?: GcpFixture;
+  /**
+   * Ports tried, in order, for the Kubernetes imitations of clusters created
+   * through GCP; chosen at run time when none is free.
+   */
+  clusterPorts?: number[];
+}
+
+export interface SandboxGcp {
+  /** `https://127.0.0.1:<port>`: the `apiEndpoint` / `port` of every Google client. */
+  url: string;
+  controlUrl: string;
+  /** Bearer token of the demo principal. */
+  token: string;
+  /** IAM member the token stands for. */
+  principal: string;
+  control: GcpControl;
+  /** The server itself, for in-process use. */
+  server: GcpServer;
 }
 
 export interface SandboxCluster {
@@ -51,13 +97,27 @@ export interface Sandbox {
   kubernetes: {
     /** PEM of the CA that signed every server certificate. */
     caPem: string;
+    /** Grows and shrinks as clusters are created and deleted through GCP. */
     clusters: SandboxCluster[];
   };
   /** Control API clients, by cluster name. */
   control: Record<string, SandboxControl>;
   /** The servers themselves, for in-process use (benchmarks). */
   servers: Record<string, KubernetesServer>;
+  /** The GCP imitation, unless disabled. */
+  gcp?: SandboxGcp;
+  /** Called after a cluster was added or removed (through GCP); returns an unsubscribe. */
+  onClustersChanged(listener: () => void): () => void;
   stop(): Promise<void>;
+}
+
+const BASE_NAMESPACES: KubeObject[] = [
+  { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } },
+  { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kube-system' } },
+];
+
+function randomToken(prefix: string): string {
+  return `${prefix}-${randomBytes(18).toString('base64url')}`;
 }
 
 function loadTokens(stateDir: string | undefined): Record<string, string> {
@@ -105,28 +165,36 @@ export async function startSandbox(
   const tls = loadOrCreateTlsMaterial(options.stateDir);
   const tokens = loadTokens(options.stateDir);
 
-  const servers: KubernetesServer[] = specs.map((spec, i) => {
-    const token =
-      options.token ??
-      (tokens[spec.name] ??= `sandbox-${randomBytes(18).toString(
-        'base64url',
-      )}`);
-    const server = new KubernetesServer({
-      name: spec.name,
-      token,
+  const tokenFor = (name: string) =>
+    options.token ?? (tokens[name] ??= randomToken('sandbox'));
+  const saveTokens = () => {
+    if (!options.stateDir) return;
+    fs.mkdirSync(options.stateDir, { recursive: true });
+    fs.writeFileSync(
+      path.join(options.stateDir, 'tokens.json'),
+      `${JSON.stringify(tokens, null, 2)}\n`,
+      { mode: 0o600 },
+    );
+  };
+  const newServer = (name: string, port?: number, controlPort?: number) =>
+    new KubernetesServer({
+      name,
+      token: tokenFor(name),
       tls,
-      port: options.ports?.kubernetes?.[i],
-      controlPort: options.ports?.kubernetesControl?.[i],
+      port,
+      controlPort,
       historySize: options.watchHistorySize,
       timings: options.timings,
     });
+
+  const servers: KubernetesServer[] = specs.map((spec, i) => {
+    const server = newServer(
+      spec.name,
+      options.ports?.kubernetes?.[i],
+      options.ports?.kubernetesControl?.[i],
+    );
     const objects: KubeObject[] = [
-      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } },
-      {
-        apiVersion: 'v1',
-        kind: 'Namespace',
-        metadata: { name: 'kube-system' },
-      },
+      ...BASE_NAMESPACES,
       ...(demo ? demoFixture(spec.name) : []),
       ...(options.podsPerCluster
         ? syntheticFixture({
@@ -140,14 +208,7 @@ export async function startSandbox(
     server.setFixture(dedupe(objects));
     return server;
   });
-  if (options.stateDir) {
-    fs.mkdirSync(options.stateDir, { recursive: true });
-    fs.writeFileSync(
-      path.join(options.stateDir, 'tokens.json'),
-      `${JSON.stringify(tokens, null, 2)}\n`,
-      { mode: 0o600 },
-    );
-  }
+  saveTokens();
 
   const started: KubernetesServer[] = [];
   try {
@@ -160,27 +221,189 @@ export async function startSandbox(
     throw e;
   }
 
-  const clusters = servers.map((s, i) => ({
+  const clusters: SandboxCluster[] = servers.map((s, i) => ({
     name: s.name,
     url: s.url,
     token: s.token,
     labels: specs[i].labels ?? {},
     controlUrl: s.http.controlUrl,
   }));
+  const control: Record<string, SandboxControl> = Object.fromEntries(
+    clusters.map(c => [
+      c.name,
+      new SandboxControl({ url: c.controlUrl, caPem: tls.caPem }),
+    ]),
+  );
+  const serversByName: Record<string, KubernetesServer> = Object.fromEntries(
+    servers.map(s => [s.name, s]),
+  );
+  const listeners = new Set<() => void>();
   let stopped = false;
+
+  // Clusters created through GCP join the sandbox like the ones it started with.
+  const host: GcpClusterHost = {
+    lookup: name => {
+      const s = serversByName[name];
+      return s ? { url: s.url } : undefined;
+    },
+    start: async spec => {
+      if (stopped) throw new Error('the sandbox is stopped');
+      const existing = serversByName[spec.name];
+      if (existing) return { url: existing.url };
+      const server = await startOnFreePort(
+        port => {
+          const s = newServer(spec.name, port);
+          s.setFixture(BASE_NAMESPACES);
+          return s;
+        },
+        [spec.port, ...(options.gcp?.clusterPorts ?? [])],
+        Object.values(serversByName).map(s => s.http.port),
+      );
+      if (stopped) {
+        // The sandbox stopped while this one came up.
+        await server.stop();
+        throw new Error('the sandbox is stopped');
+      }
+      saveTokens();
+      serversByName[spec.name] = server;
+      clusters.push({
+        name: spec.name,
+        url: server.url,
+        token: server.token,
+        labels: spec.labels,
+        controlUrl: server.http.controlUrl,
+      });
+      control[spec.name] = new SandboxControl({
+        url: server.http.controlUrl,
+        caPem: tls.caPem,
+      });
+      listeners.forEach(l => l());
+      return { url: server.url };
+    },
+    stop: async name => {
+      const server = serversByName[name];
+      if (!server) return;
+      delete serversByName[name];
+      delete control[name];
+      const i = clusters.findIndex(c => c.name === name);
+      if (i >= 0) clusters.splice(i, 1);
+      await server.stop();
+      listeners.forEach(l => l());
+    },
+  };
+
+  let gcp: SandboxGcp | undefined;
+  if (options.gcp?.enabled !== false) {
+    try {
+      gcp = await startGcp(options, tls, host, specs);
+    } catch (e) {
+      stopped = true;
+      await Promise.all(Object.values(serversByName).map(s => s.stop()));
+      throw e;
+    }
+  }
+
   return {
     kubernetes: { caPem: tls.caPem, clusters },
-    control: Object.fromEntries(
-      clusters.map(c => [
-        c.name,
-        new SandboxControl({ url: c.controlUrl, caPem: tls.caPem }),
-      ]),
-    ),
-    servers: Object.fromEntries(servers.map(s => [s.name, s])),
+    control,
+    servers: serversByName,
+    gcp,
+    onClustersChanged(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     async stop() {
       if (stopped) return;
       stopped = true;
-      await Promise.all(servers.map(s => s.stop()));
+      await gcp?.server.stop();
+      await Promise.all(Object.values(serversByName).map(s => s.stop()));
     },
   };
+}
+
+async function startGcp(
+  options: StartSandboxOptions,
+  tls: TlsMaterial,
+  clusterHost: GcpClusterHost,
+  specs: SandboxClusterSpec[],
+): Promise<SandboxGcp> {
+  const o = options.gcp ?? {};
+  const token = o.token ?? randomToken('sandbox-gcp');
+  const demo = o.demo ?? true;
+  const base: GcpFixture = demo
+    ? gcpDemoFixture({ token, kubernetesClusters: specs.map(s => s.name) })
+    : {
+        principals: [
+          {
+            token,
+            member: DEMO_GCP_PRINCIPAL,
+            visible: [],
+            billingAccounts: [],
+          },
+        ],
+      };
+  const fixture = mergeFixtures(base, o.fixture ?? {});
+  const server = new GcpServer({
+    tls,
+    port: o.port,
+    controlPort: o.controlPort,
+    timings: o.timings,
+    fixture,
+    clusterHost,
+    stateFile: options.stateDir
+      ? path.join(options.stateDir, 'gcp.json')
+      : undefined,
+  });
+  try {
+    await server.start();
+  } catch (e) {
+    await server.stop().catch(() => undefined);
+    throw e;
+  }
+  const principal = server.store.principal(token)?.member ?? DEMO_GCP_PRINCIPAL;
+  return {
+    url: server.url,
+    controlUrl: server.controlUrl,
+    token,
+    principal,
+    control: new GcpControl({ url: server.controlUrl, caPem: tls.caPem }),
+    server,
+  };
+}
+
+function mergeFixtures(a: GcpFixture, b: GcpFixture): GcpFixture {
+  const out: GcpFixture = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    const key = k as keyof GcpFixture;
+    (out[key] as unknown[]) = [
+      ...((a[key] as unknown[] | undefined) ?? []),
+      ...(v as unknown[]),
+    ];
+  }
+  return out;
+}
+
+/**
+ * Starts a server on the first free port of `preferred` (skipping those in
+ * use), else on one chosen at run time.
+ */
+async function startOnFreePort(
+  make: (port?: number) => KubernetesServer,
+  preferred: Array<number | undefined>,
+  inUse: number[],
+): Promise<KubernetesServer> {
+  const ports = preferred.filter((p): p is number => !!p && !inUse.includes(p));
+  for (const port of [...new Set(ports)]) {
+    const server = make(port);
+    try {
+      await server.start();
+      return server;
+    } catch (e) {
+      await server.stop().catch(() => undefined);
+      if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
+    }
+  }
+  const server = make(undefined);
+  await server.start();
+  return server;
 }

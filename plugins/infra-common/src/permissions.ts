@@ -32,6 +32,27 @@ export const fleetClusterRegisterPermission = createPermission({
 });
 
 /**
+ * Create a GCP project (and link billing, enable APIs, set IAM) from a template. Spends money, so
+ * the action also checks who owns the target parent (`groundcrew.gcp.parents`).
+ *
+ * @public
+ */
+export const gcpProjectCreatePermission = createPermission({
+  name: 'groundcrew.gcp.project.create',
+  attributes: { action: 'create' },
+});
+
+/**
+ * Create a GKE cluster in a project from a template (and register it in the fleet).
+ *
+ * @public
+ */
+export const gkeClusterCreatePermission = createPermission({
+  name: 'groundcrew.gke.cluster.create',
+  attributes: { action: 'create' },
+});
+
+/**
  * Every Groundcrew permission with the audience the default policy grants it to. A feature plugin
  * that adds a permission adds it here, so the policy, the frontend and the docs see one list.
  *
@@ -40,7 +61,11 @@ export const fleetClusterRegisterPermission = createPermission({
 export const groundcrewPermissionRules: ReadonlyArray<{
   permission: BasicPermission | ResourcePermission;
   audience: GroundcrewAudience;
-}> = [{ permission: fleetClusterRegisterPermission, audience: 'platform' }];
+}> = [
+  { permission: fleetClusterRegisterPermission, audience: 'platform' },
+  { permission: gcpProjectCreatePermission, audience: 'owners' },
+  { permission: gkeClusterCreatePermission, audience: 'owners' },
+];
 
 /**
  * All Groundcrew permissions, for the permission integration router.

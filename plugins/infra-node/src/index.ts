@@ -4,6 +4,8 @@
  * @packageDocumentation
  */
 export {
+  gcpServiceFactory,
+  gcpServiceRef,
   kubernetesCacheServiceRef,
   kubernetesFleetServiceFactory,
   kubernetesFleetServiceRef,
@@ -40,3 +42,16 @@ export {
   createRootLoggerServiceFactory,
   writeConfigSchema,
 } from './rootLogger';
+export { GoogleCloud } from './gcp/GoogleCloud';
+export { GcpAuthClient } from './gcp/GcpAuthClient';
+export { StaticTokenAuthClient } from './gcp/StaticTokenAuthClient';
+export { readGcpConfig } from './gcp/gcpConfig';
+export type { GcpAuth, GcpConfig } from './gcp/gcpConfig';
+export type {
+  GcpBillingAccount,
+  GcpIamPolicy,
+  GcpService,
+  GcpWaitOptions,
+  GkeClusterSpec,
+  GkeOperation,
+} from './gcp/GcpService';

@@ -6,6 +6,9 @@ import {
   ServiceRef,
 } from '@backstage/backend-plugin-api';
 import { DatabaseManager } from '@backstage/backend-defaults/database';
+import { readGcpConfig } from './gcp/gcpConfig';
+import type { GcpService } from './gcp/GcpService';
+import { GoogleCloud } from './gcp/GoogleCloud';
 import { readCacheConfig, readFleetConfig } from './kubernetes/clusterConfig';
 import { ClusterRegistry } from './kubernetes/ClusterRegistry';
 import {
@@ -109,3 +112,46 @@ export const kubernetesCacheServiceRef =
         },
       }),
   });
+
+function createGcpFactory(
+  service: ServiceRef<GcpService, 'root'>,
+): ServiceFactory<GcpService, 'root'> {
+  return createServiceFactory({
+    service,
+    deps: {
+      config: coreServices.rootConfig,
+      logger: coreServices.rootLogger,
+      lifecycle: coreServices.rootLifecycle,
+    },
+    async factory({ config, logger, lifecycle }) {
+      // Read first: an invalid value stops the backend with the key in the message.
+      const gcpConfig = readGcpConfig(config);
+      const gcp = GoogleCloud.create({
+        config: gcpConfig,
+        logger: logger.child({ service: 'groundcrew-gcp' }),
+      });
+      lifecycle.addShutdownHook(() => gcp.close());
+      return gcp;
+    },
+  });
+}
+
+/**
+ * GCP (Resource Manager, Billing, Service Usage, IAM, GKE) through Google's clients, with the
+ * credentials of `groundcrew.gcp`. Root-scoped: one set of clients per backend process.
+ *
+ * @public
+ */
+export const gcpServiceRef = createServiceRef<GcpService>({
+  id: 'groundcrew.gcp',
+  scope: 'root',
+  defaultFactory: async service => createGcpFactory(service),
+});
+
+/**
+ * The default GCP service, built from `groundcrew.gcp`. Add it to the backend so an invalid config
+ * stops the backend at start-up; replace it to bring your own.
+ *
+ * @public
+ */
+export const gcpServiceFactory = createGcpFactory(gcpServiceRef);

@@ -134,8 +134,22 @@ describe('sandbox control API: faults, counters, reset, fixtures, down/up', () =
     expect(c.routes['GET /api/v1/namespaces/{namespace}/pods']).toBe(1);
     expect(c.routes['GET /api/v1/namespaces/{namespace}/pods/{name}']).toBe(1);
     expect(c.total).toBe(5);
+    // Watches are reads too.
+    expect(c.reads).toBe(5);
+    expect(c.mutations).toBe(0);
+    await core.createNamespace({ body: { metadata: { name: 'counted' } } });
+    await core.deleteNamespace({ name: 'counted' });
+    expect(await control.counters()).toMatchObject({
+      total: 7,
+      reads: 5,
+      mutations: 2,
+    });
     await control.resetCounters();
-    expect((await control.counters()).total).toBe(0);
+    expect(await control.counters()).toMatchObject({
+      total: 0,
+      reads: 0,
+      mutations: 0,
+    });
   });
 
   it('resets to the fixture, and loads fixtures', async () => {

@@ -10,6 +10,12 @@ export interface FaultSpec {
   status?: number;
   /** Message in the error body. */
   message?: string;
+  /**
+   * The protocol's own error reason in the body, when the status code alone
+   * does not say it: a Kubernetes Status `reason` (`Conflict`), a Google
+   * `error.status` (`ALREADY_EXISTS` rather than the default `ABORTED` for 409).
+   */
+  reason?: string;
   /** Sets `Retry-After` (seconds), as an API server does with 429. */
   retryAfterSeconds?: number;
   /** Wait this long before answering (alone, or before the status). */

@@ -23,38 +23,75 @@ interface Segment {
   param?: string;
   /** Kept as `{param}` in the route key, rather than replaced by its value. */
   placeholder?: boolean;
+  /**
+   * A custom method after the captured value, as Google's APIs write them
+   * (`{project}:getIamPolicy`): the segment must end with it.
+   */
+  suffix?: string;
+}
+
+export interface RouteOptions {
+  /**
+   * Whether the route changes state, for the read / mutation counters.
+   * Default: every method but GET and HEAD mutates. Say so for a POST that
+   * only reads (Google's `:getIamPolicy`, `:search`).
+   */
+  mutation?: boolean;
 }
 
 interface Route {
   method: string;
   segments: Segment[];
   handler: Handler;
+  /** Absent: decided by the request's method. */
+  mutation?: boolean;
 }
 
 export interface RouteMatch {
   handler: Handler;
   params: Record<string, string>;
   routeKey: string;
+  /** Whether the matched route changes state. */
+  mutation: boolean;
+}
+
+/** The default of {@link RouteOptions.mutation}: anything but GET and HEAD. */
+export function isMutatingMethod(method: string): boolean {
+  const m = method.toUpperCase();
+  return m !== 'GET' && m !== 'HEAD';
 }
 
 /**
  * A router by method and path pattern. In a pattern, `:name` captures a
  * segment whose value appears in the route key (`/apis/:group/:version` counts
  * as `/apis/apps/v1`), `{name}` captures a segment that stays a placeholder in
- * the key (`/namespaces/{namespace}`), anything else is a literal.
+ * the key (`/namespaces/{namespace}`), `{name}:verb` captures a segment that
+ * ends with `:verb` (Google's custom methods), anything else is a literal.
+ * Routes are tried in the order they were added.
  */
 export class Router {
   private readonly routes: Route[] = [];
 
-  add(method: string, pattern: string, handler: Handler): this {
+  add(
+    method: string,
+    pattern: string,
+    handler: Handler,
+    options: RouteOptions = {},
+  ): this {
     const segments = splitPath(pattern).map((s): Segment => {
       if (s.startsWith(':')) return { param: s.slice(1) };
-      if (s.startsWith('{') && s.endsWith('}')) {
-        return { param: s.slice(1, -1), placeholder: true };
+      const custom = /^\{([^}]+)\}(:[A-Za-z]+)?$/.exec(s);
+      if (custom) {
+        return { param: custom[1], placeholder: true, suffix: custom[2] };
       }
       return { literal: s };
     });
-    this.routes.push({ method: method.toUpperCase(), segments, handler });
+    this.routes.push({
+      method: method.toUpperCase(),
+      segments,
+      handler,
+      mutation: options.mutation,
+    });
     return this;
   }
 
@@ -75,6 +112,15 @@ export class Router {
             break;
           }
           key.push(part);
+        } else if (seg.suffix) {
+          if (part.length <= seg.suffix.length || !part.endsWith(seg.suffix)) {
+            ok = false;
+            break;
+          }
+          params[seg.param!] = decodeURIComponent(
+            part.slice(0, -seg.suffix.length),
+          );
+          key.push(`{${seg.param}}${seg.suffix}`);
         } else {
           params[seg.param!] = decodeURIComponent(part);
           key.push(seg.placeholder ? `{${seg.param}}` : part);
@@ -85,6 +131,7 @@ export class Router {
           handler: route.handler,
           params,
           routeKey: `${method} /${key.join('/')}`,
+          mutation: route.mutation ?? isMutatingMethod(method),
         };
       }
     }

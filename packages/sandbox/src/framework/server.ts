@@ -3,7 +3,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { FaultSet, FaultSpec } from './faults';
 import { HttpError, parseJson, readBody, sendJson, sleep } from './http';
-import { Handler, RequestContext, Router } from './router';
+import {
+  Handler,
+  isMutatingMethod,
+  RequestContext,
+  RouteOptions,
+  Router,
+} from './router';
 import type { TlsMaterial } from './tls';
 
 export type DownMode = 'refuse' | 'hang';
@@ -16,8 +22,11 @@ export interface ImitationServerOptions {
   port?: number;
   /** Port of the control-only listener, which stays up while the server is "down". */
   controlPort?: number;
-  /** Shapes an error body the way the imitated system does. */
-  errorBody?: (status: number, message: string) => unknown;
+  /**
+   * Shapes an error body the way the imitated system does. `fault` is set for
+   * an injected fault (its `reason` names the protocol's own error reason).
+   */
+  errorBody?: (status: number, message: string, fault?: FaultSpec) => unknown;
   /** Back to the loaded fixture. */
   onReset?: () => Promise<void> | void;
   /** Loads objects (the body of `POST /_sandbox/fixture`). */
@@ -25,6 +34,16 @@ export interface ImitationServerOptions {
 }
 
 const HOST = '127.0.0.1';
+
+/** Requests counted per route, and in total as reads and mutations. */
+export interface CounterSnapshot {
+  total: number;
+  /** Requests to routes that do not change state (GET, watches, Google's `:getIamPolicy`). */
+  reads: number;
+  /** Requests to routes that may change state. */
+  mutations: number;
+  routes: Record<string, number>;
+}
 
 /**
  * The base of every imitation: an HTTPS server on 127.0.0.1 with a router,
@@ -36,6 +55,8 @@ export class ImitationServer {
   private readonly faults = new FaultSet();
   private counters = new Map<string, number>();
   private total = 0;
+  private reads = 0;
+  private mutations = 0;
   private readonly server: https.Server;
   private readonly controlServer: https.Server;
   private readonly sockets = new Set<Socket>();
@@ -133,13 +154,30 @@ export class ImitationServer {
     }
   }
 
-  counterSnapshot(): { total: number; routes: Record<string, number> } {
-    return { total: this.total, routes: Object.fromEntries(this.counters) };
+  counterSnapshot(): CounterSnapshot {
+    return {
+      total: this.total,
+      reads: this.reads,
+      mutations: this.mutations,
+      routes: Object.fromEntries(this.counters),
+    };
   }
 
   resetCounters(): void {
     this.counters = new Map();
     this.total = 0;
+    this.reads = 0;
+    this.mutations = 0;
+  }
+
+  /** Adds a protocol route; see {@link RouteOptions} for what counts as a mutation. */
+  addRoute(
+    method: string,
+    pattern: string,
+    handler: Handler,
+    options?: RouteOptions,
+  ): void {
+    this.router.add(method, pattern, handler, options);
   }
 
   injectFault(spec: FaultSpec): void {
@@ -167,9 +205,13 @@ export class ImitationServer {
     this.hanging.clear();
   }
 
-  private errorBody(status: number, message: string): unknown {
+  private errorBody(
+    status: number,
+    message: string,
+    fault?: FaultSpec,
+  ): unknown {
     return this.options.errorBody
-      ? this.options.errorBody(status, message)
+      ? this.options.errorBody(status, message, fault)
       : { message, code: status };
   }
 
@@ -227,6 +269,11 @@ export class ImitationServer {
         (this.counters.get(ctx.routeKey) ?? 0) + 1,
       );
       this.total += 1;
+      if (match ? match.mutation : isMutatingMethod(method)) {
+        this.mutations += 1;
+      } else {
+        this.reads += 1;
+      }
 
       const fault = this.faults.take(method, `${path}${url.search}`);
       if (fault) {
@@ -242,6 +289,7 @@ export class ImitationServer {
             this.errorBody(
               fault.status,
               fault.message ?? `injected fault (${fault.status})`,
+              fault,
             ),
             headers,
           );

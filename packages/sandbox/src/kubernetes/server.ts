@@ -77,7 +77,8 @@ export class KubernetesServer {
       tls: options.tls,
       port: options.port,
       controlPort: options.controlPort,
-      errorBody: (status, message) => failureStatus(status, message),
+      errorBody: (status, message, fault) =>
+        failureStatus(status, message, fault?.reason),
       onReset: () => this.reset(),
       onFixture: body => this.onFixture(body),
     });

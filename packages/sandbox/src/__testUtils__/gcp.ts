@@ -1,0 +1,75 @@
+import { CloudBillingClient } from '@google-cloud/billing';
+import { ClusterManagerClient } from '@google-cloud/container';
+import {
+  FoldersClient,
+  OrganizationsClient,
+  ProjectsClient,
+} from '@google-cloud/resource-manager';
+import { ServiceUsageClient } from '@google-cloud/service-usage';
+// The auth client the portal points Google's clients with. Test-only, and by
+// path: declaring the package would make a dependency cycle (it tests
+// against this sandbox), and its index would load the whole backend.
+// eslint-disable-next-line @backstage/no-forbidden-package-imports
+import { StaticTokenAuthClient } from '@groundcrew/plugin-infra-node/src/gcp/StaticTokenAuthClient';
+import type { Sandbox } from '../sandbox';
+
+export interface GcpClientsOptions {
+  /** Another principal's token (default: the demo principal's). */
+  token?: string;
+}
+
+/** Google's official clients in REST mode, pointed at the sandbox's GCP imitation. */
+export function gcpClients(sandbox: Sandbox, options: GcpClientsOptions = {}) {
+  const gcp = sandbox.gcp!;
+  const authClient = new StaticTokenAuthClient({
+    token: options.token ?? gcp.token,
+    caPem: sandbox.kubernetes.caPem,
+  });
+  const opts = {
+    fallback: true,
+    protocol: 'https',
+    apiEndpoint: '127.0.0.1',
+    port: Number(new URL(gcp.url).port),
+    authClient,
+  };
+  return {
+    projects: new ProjectsClient(opts),
+    folders: new FoldersClient(opts),
+    organizations: new OrganizationsClient(opts),
+    billing: new CloudBillingClient(opts),
+    serviceUsage: new ServiceUsageClient(opts),
+    container: new ClusterManagerClient(opts),
+  };
+}
+
+export type GcpClients = ReturnType<typeof gcpClients>;
+
+/** The gRPC code of a client error (`GoogleError.code`). */
+export async function codeOf(p: Promise<unknown>): Promise<number | undefined> {
+  try {
+    await p;
+  } catch (e) {
+    return (e as { code?: number }).code;
+  }
+  throw new Error('expected the call to fail');
+}
+
+/** The error a call fails with. */
+export async function errorOf(p: Promise<unknown>): Promise<any> {
+  try {
+    await p;
+  } catch (e) {
+    return e;
+  }
+  throw new Error('expected the call to fail');
+}
+
+/** Operation timings of a few tens of milliseconds. */
+export const FAST_GCP = {
+  projectCreateMs: 30,
+  projectUpdateMs: 20,
+  projectDeleteMs: 20,
+  serviceEnableMs: 30,
+  clusterCreateMs: 150,
+  clusterDeleteMs: 40,
+};

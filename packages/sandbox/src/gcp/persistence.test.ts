@@ -1,0 +1,77 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { CoreV1Api } from '@kubernetes/client-node';
+import { startSandbox } from '../sandbox';
+import { FAST_GCP, gcpClients } from '../__testUtils__/gcp';
+import { kubeConfigFor } from '../__testUtils__/kube';
+import { DEMO_GCP } from './demo';
+
+describe('GCP imitation: state kept in <stateDir>/gcp.json across restarts', () => {
+  let stateDir: string;
+
+  beforeAll(() => {
+    stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-gcp-'));
+  });
+  afterAll(() => fs.rmSync(stateDir, { recursive: true, force: true }));
+
+  it('keeps created projects and clusters; a cluster comes back on its former port', async () => {
+    const options = {
+      stateDir,
+      clusters: [{ name: 'persist-base' }],
+      token: 'persist-kube-token',
+      gcp: { timings: FAST_GCP, token: 'persist-gcp-token' },
+    };
+    const first = await startSandbox(options);
+    const gcp = gcpClients(first);
+    const [op] = await gcp.projects.createProject({
+      project: { projectId: 'persisted-1', parent: DEMO_GCP.folders.platform },
+    });
+    await op.promise();
+    const parent = `projects/${DEMO_GCP.project}/locations/us-east1`;
+    const [create] = await gcp.container.createCluster({
+      parent,
+      cluster: { name: 'gke-persisted' },
+    });
+    for (;;) {
+      const [now] = await gcp.container.getOperation({
+        name: `${parent}/operations/${create.name}`,
+      });
+      if (now.status === 'DONE') break;
+      await new Promise(r => setTimeout(r, 10));
+    }
+    const [cluster] = await gcp.container.getCluster({
+      name: `${parent}/clusters/gke-persisted`,
+    });
+    await first.stop();
+    expect(fs.existsSync(path.join(stateDir, 'gcp.json'))).toBe(true);
+    // Tokens are configuration: not in the persisted state.
+    expect(
+      fs.readFileSync(path.join(stateDir, 'gcp.json'), 'utf8'),
+    ).not.toContain('persist-gcp-token');
+
+    const second = await startSandbox(options);
+    try {
+      const again = gcpClients(second);
+      const [project] = await again.projects.getProject({
+        name: 'projects/persisted-1',
+      });
+      expect(project.projectId).toBe('persisted-1');
+      const [back] = await again.container.getCluster({
+        name: `${parent}/clusters/gke-persisted`,
+      });
+      expect(back.status).toBe('RUNNING');
+      expect(back.endpoint).toBe(cluster.endpoint);
+      expect(second.kubernetes.clusters.map(c => c.name)).toEqual([
+        'persist-base',
+        'gke-persisted',
+      ]);
+      const core = kubeConfigFor(second, 'gke-persisted').makeApiClient(
+        CoreV1Api,
+      );
+      expect((await core.listNamespace()).items.length).toBe(2);
+    } finally {
+      await second.stop();
+    }
+  });
+});

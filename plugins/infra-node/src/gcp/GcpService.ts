@@ -1,0 +1,174 @@
+import type {
+  GcpProject,
+  GkeCluster,
+  GkeNodePool,
+  GkeReleaseChannel,
+} from '@groundcrew/plugin-infra-common';
+
+/**
+ * A billing account Groundcrew may link projects to.
+ *
+ * @public
+ */
+export interface GcpBillingAccount {
+  /** `billingAccounts/XXXXXX-XXXXXX-XXXXXX` */
+  name: string;
+  displayName: string;
+  open: boolean;
+}
+
+/**
+ * An IAM policy of a project. `etag` makes a write fail (409) when someone changed it meanwhile.
+ *
+ * @public
+ */
+export interface GcpIamPolicy {
+  version: number;
+  etag: string;
+  bindings: Array<{ role: string; members: string[] }>;
+}
+
+/**
+ * A Container (GKE) operation.
+ *
+ * @public
+ */
+export interface GkeOperation {
+  /** The full name: `projects/P/locations/L/operations/ID`. */
+  name: string;
+  /** CREATE_CLUSTER, DELETE_CLUSTER, … */
+  type: string;
+  /** PENDING, RUNNING, DONE, ABORTING. */
+  status: string;
+  /** The cluster it acts on (`…/clusters/NAME`). */
+  target?: string;
+  /** 0 to 100 when GKE reports it. */
+  percent?: number;
+  /** Why it failed, when it did. */
+  error?: string;
+}
+
+/**
+ * What to create a GKE cluster with.
+ *
+ * @public
+ */
+export interface GkeClusterSpec {
+  name: string;
+  releaseChannel: GkeReleaseChannel;
+  privateNodes: boolean;
+  labels: Record<string, string>;
+  nodePools: Array<Omit<GkeNodePool, 'status'>>;
+}
+
+/**
+ * What a long wait tells as it goes, and how it is stopped.
+ *
+ * @public
+ */
+export interface GcpWaitOptions {
+  /** Called when the operation's state or progress changes. */
+  onProgress?: (message: string) => void;
+  /** Give up after this long (a ServiceUnavailableError that says so). */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * GCP as Groundcrew uses it: Resource Manager, Cloud Billing, Service Usage, IAM and GKE, through
+ * Google's own clients. Errors are @backstage/errors types (InputError for what GCP refuses as
+ * invalid, NotAllowedError for permission denied, ConflictError for already exists / a stale etag,
+ * ServiceUnavailableError when GCP keeps rate-limiting or an operation times out). 429 and 503 are
+ * retried with back-off first.
+ *
+ * @public
+ */
+export interface GcpService {
+  /** The regions offered for clusters (config `groundcrew.gcp.regions`). */
+  regions(): string[];
+
+  /** The project, or undefined when it does not exist or Groundcrew cannot see it (GCP tells neither apart). */
+  getProject(projectId: string): Promise<GcpProject | undefined>;
+  /** Projects Groundcrew can see, filtered by a Resource Manager search query. */
+  searchProjects(options?: {
+    query?: string;
+    limit?: number;
+  }): Promise<GcpProject[]>;
+  /** Creates a project and waits for the operation. */
+  createProject(
+    input: {
+      projectId: string;
+      displayName: string;
+      parent: string;
+      labels: Record<string, string>;
+    },
+    options?: GcpWaitOptions,
+  ): Promise<GcpProject>;
+  /** Replaces the project's labels and waits for the operation. */
+  updateProjectLabels(
+    projectId: string,
+    labels: Record<string, string>,
+    options?: GcpWaitOptions,
+  ): Promise<GcpProject>;
+  /** The folder or organization's display name, or undefined when Groundcrew cannot see it. */
+  getParent(
+    parent: string,
+  ): Promise<{ name: string; displayName: string } | undefined>;
+
+  /** Billing accounts Groundcrew may link projects to. */
+  listBillingAccounts(): Promise<GcpBillingAccount[]>;
+  getProjectBilling(
+    projectId: string,
+  ): Promise<{ billingAccountName?: string; billingEnabled: boolean }>;
+  setProjectBilling(
+    projectId: string,
+    billingAccountName: string,
+  ): Promise<void>;
+
+  /** Service names (`container.googleapis.com`) enabled on the project. */
+  listEnabledServices(projectId: string): Promise<string[]>;
+  /** Enables services and waits for the operation. */
+  enableServices(
+    projectId: string,
+    services: string[],
+    options?: GcpWaitOptions,
+  ): Promise<void>;
+
+  getIamPolicy(projectId: string): Promise<GcpIamPolicy>;
+  /** Writes the policy; ConflictError when its etag is stale. */
+  setIamPolicy(projectId: string, policy: GcpIamPolicy): Promise<GcpIamPolicy>;
+
+  /** The cluster, or undefined when there is none with that name. */
+  getCluster(ref: {
+    projectId: string;
+    location: string;
+    name: string;
+  }): Promise<GkeCluster | undefined>;
+  /** Clusters of a project, in one location or (`-`, the default) all. */
+  listClusters(ref: {
+    projectId: string;
+    location?: string;
+  }): Promise<GkeCluster[]>;
+  /** Starts creating a cluster; poll with {@link GcpService.waitForClusterOperation}. */
+  createCluster(ref: {
+    projectId: string;
+    location: string;
+    cluster: GkeClusterSpec;
+  }): Promise<GkeOperation>;
+  /** Starts deleting a cluster; poll with {@link GcpService.waitForClusterOperation}. */
+  deleteCluster(ref: {
+    projectId: string;
+    location: string;
+    name: string;
+  }): Promise<GkeOperation>;
+  /** Operations of a project in a location (to find one still running after a restart). */
+  listClusterOperations(ref: {
+    projectId: string;
+    location: string;
+  }): Promise<GkeOperation[]>;
+  /** Polls a Container operation until DONE; throws when it failed or timed out. */
+  waitForClusterOperation(
+    operationName: string,
+    options?: GcpWaitOptions,
+  ): Promise<GkeOperation>;
+}

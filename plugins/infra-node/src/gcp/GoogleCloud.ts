@@ -1,0 +1,657 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { InputError, ServiceUnavailableError } from '@backstage/errors';
+import type { GcpProject, GkeCluster } from '@groundcrew/plugin-infra-common';
+import { CloudBillingClient } from '@google-cloud/billing';
+import {
+  ClusterManagerClient,
+  protos as container,
+} from '@google-cloud/container';
+import {
+  FoldersClient,
+  OrganizationsClient,
+  ProjectsClient,
+  protos as resourcemanager,
+} from '@google-cloud/resource-manager';
+import { ServiceUsageClient } from '@google-cloud/service-usage';
+import { GoogleAuth } from 'google-auth-library';
+import { grpcCodeOf, GrpcCode, isRetryable, toBackstageError } from './errors';
+import { GcpConfig } from './gcpConfig';
+import type {
+  GcpBillingAccount,
+  GcpIamPolicy,
+  GcpService,
+  GcpWaitOptions,
+  GkeClusterSpec,
+  GkeOperation,
+} from './GcpService';
+import { GcpAuthClient } from './GcpAuthClient';
+import { StaticTokenAuthClient } from './StaticTokenAuthClient';
+
+type IProject = resourcemanager.google.cloud.resourcemanager.v3.IProject;
+type ICluster = container.google.container.v1.ICluster;
+type IOperation = container.google.container.v1.IOperation;
+type IProgress = container.google.container.v1.IOperationProgress;
+
+/** What a long-running operation of Google's clients looks like after a progress check. */
+interface LroLike<T> {
+  done?: boolean;
+  result?: T | null;
+  error?: unknown;
+}
+
+/** Options every Google client is built with: Google's endpoints, or one GCP-compatible endpoint. */
+function clientOptions(config: GcpConfig) {
+  const authClient =
+    config.auth.type === 'token'
+      ? new StaticTokenAuthClient({
+          token: config.auth.token,
+          caPem: config.caPem,
+        })
+      : GcpAuthClient.fromGoogleAuth(
+          new GoogleAuth({
+            keyFile:
+              config.auth.type === 'keyFile' ? config.auth.path : undefined,
+            scopes: ['https://www.googleapis.com/auth/cloud-platform'],
+          }),
+          { caPem: config.caPem },
+        );
+  const auth = { authClient };
+  if (!config.endpoint) {
+    return { fallback: true, ...auth };
+  }
+  const url = config.endpoint;
+  const https = url.protocol === 'https:';
+  return {
+    fallback: true,
+    protocol: https ? 'https' : 'http',
+    apiEndpoint: url.hostname,
+    port: Number(url.port || (https ? 443 : 80)),
+    ...auth,
+  };
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason ?? new Error('aborted'));
+      return;
+    }
+    let timer: NodeJS.Timeout | undefined = undefined;
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason ?? new Error('aborted'));
+    };
+    timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
+ * Project.State by name and by number: a direct response has names, but the result of a
+ * long-running operation is decoded from a `google.protobuf.Any` with numbers.
+ */
+const PROJECT_STATES: Record<string, GcpProject['state']> = {
+  ACTIVE: 'ACTIVE',
+  DELETE_REQUESTED: 'DELETE_REQUESTED',
+  '1': 'ACTIVE',
+  '2': 'DELETE_REQUESTED',
+};
+
+function toProject(p: IProject): GcpProject {
+  return {
+    projectId: p.projectId ?? '',
+    projectNumber: (p.name ?? '').replace(/^projects\//, ''),
+    displayName: p.displayName ?? '',
+    parent: p.parent ?? '',
+    state: PROJECT_STATES[String(p.state)] ?? 'STATE_UNSPECIFIED',
+    labels: { ...(p.labels ?? {}) },
+  };
+}
+
+function enumName(value: unknown): string {
+  return value === null || value === undefined ? '' : String(value);
+}
+
+function toCluster(projectId: string, c: ICluster): GkeCluster {
+  const ca = c.masterAuth?.clusterCaCertificate;
+  return {
+    name: c.name ?? '',
+    projectId,
+    location: c.location ?? '',
+    status: enumName(c.status),
+    statusMessage: c.statusMessage || undefined,
+    endpoint: c.endpoint || undefined,
+    caCertificatePem: ca
+      ? Buffer.from(ca, 'base64').toString('utf8')
+      : undefined,
+    releaseChannel: enumName(c.releaseChannel?.channel) || undefined,
+    privateNodes: Boolean(c.privateClusterConfig?.enablePrivateNodes),
+    nodePools: (c.nodePools ?? []).map(np => ({
+      name: np.name ?? '',
+      machineType: np.config?.machineType ?? '',
+      minNodeCount: np.autoscaling?.minNodeCount ?? np.initialNodeCount ?? 0,
+      maxNodeCount: np.autoscaling?.maxNodeCount ?? np.initialNodeCount ?? 0,
+      status: enumName(np.status) || undefined,
+    })),
+    labels: { ...(c.resourceLabels ?? {}) },
+    currentMasterVersion: c.currentMasterVersion || undefined,
+  };
+}
+
+/** A percentage from GKE's progress metrics ("nodes done"/"nodes total", "progress"/"progress scale"). */
+function percentOf(progress: IProgress | null | undefined): number | undefined {
+  const metrics = new Map<string, number>();
+  for (const m of progress?.metrics ?? []) {
+    const v = Number(m.intValue ?? m.doubleValue ?? NaN);
+    if (m.name && Number.isFinite(v)) metrics.set(m.name.toLowerCase(), v);
+  }
+  const pairs: Array<[string, string]> = [
+    ['progress', 'progress scale'],
+    ['nodes done', 'nodes total'],
+    ['steps done', 'steps total'],
+  ];
+  for (const [done, total] of pairs) {
+    const d = metrics.get(done);
+    const t = metrics.get(total);
+    if (d !== undefined && t) return Math.round((100 * d) / t);
+  }
+  const percent = metrics.get('percent done');
+  return percent === undefined ? undefined : Math.round(percent);
+}
+
+function toOperation(op: IOperation): GkeOperation {
+  const error = op.error?.message || (op.error ? op.statusMessage : undefined);
+  return {
+    name: op.selfLink ? op.selfLink.replace(/^.*\/v1\//, '') : op.name ?? '',
+    type: enumName(op.operationType),
+    status: enumName(op.status),
+    target: op.targetLink ? op.targetLink.replace(/^.*\/v1\//, '') : undefined,
+    percent: percentOf(op.progress),
+    error: error || undefined,
+  };
+}
+
+/** `projects/P/locations/L/operations/ID` from an operation and the place it was started in. */
+function operationName(op: IOperation, projectId: string, location: string) {
+  if (op.name?.startsWith('projects/')) return op.name;
+  return `projects/${projectId}/locations/${op.zone || location}/operations/${
+    op.name
+  }`;
+}
+
+function etagToString(etag: unknown): string {
+  if (etag === null || etag === undefined) return '';
+  if (typeof etag === 'string') return etag;
+  return Buffer.from(etag as Uint8Array).toString('base64');
+}
+
+/**
+ * The default {@link GcpService}, on Google's Node clients in their REST mode.
+ *
+ * @public
+ */
+export class GoogleCloud implements GcpService {
+  private readonly projects: ProjectsClient;
+  private readonly folders: FoldersClient;
+  private readonly organizations: OrganizationsClient;
+  private readonly billing: CloudBillingClient;
+  private readonly serviceUsage: ServiceUsageClient;
+  private readonly clusters: ClusterManagerClient;
+
+  static create(options: { config: GcpConfig; logger: LoggerService }) {
+    return new GoogleCloud(options.config, options.logger);
+  }
+
+  private constructor(
+    private readonly config: GcpConfig,
+    private readonly logger: LoggerService,
+  ) {
+    const opts = clientOptions(config);
+    this.projects = new ProjectsClient(opts);
+    this.folders = new FoldersClient(opts);
+    this.organizations = new OrganizationsClient(opts);
+    this.billing = new CloudBillingClient(opts);
+    this.serviceUsage = new ServiceUsageClient(opts);
+    this.clusters = new ClusterManagerClient(opts);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(
+      [
+        this.projects,
+        this.folders,
+        this.organizations,
+        this.billing,
+        this.serviceUsage,
+        this.clusters,
+      ].map(c => c.close()),
+    );
+  }
+
+  regions(): string[] {
+    return [...this.config.regions];
+  }
+
+  async getProject(projectId: string) {
+    try {
+      const [p] = await this.call(`Reading GCP project ${projectId}`, () =>
+        this.projects.getProject({ name: `projects/${projectId}` }),
+      );
+      return toProject(p);
+    } catch (e) {
+      if (isHidden(e)) return undefined;
+      throw e;
+    }
+  }
+
+  async searchProjects(options?: { query?: string; limit?: number }) {
+    const limit = options?.limit ?? 100;
+    const out: GcpProject[] = [];
+    await this.call('Searching GCP projects', async () => {
+      out.length = 0;
+      for await (const p of this.projects.searchProjectsAsync({
+        query: options?.query ?? '',
+        pageSize: Math.min(limit, 100),
+      })) {
+        out.push(toProject(p));
+        if (out.length >= limit) break;
+      }
+    });
+    return out;
+  }
+
+  async createProject(
+    input: {
+      projectId: string;
+      displayName: string;
+      parent: string;
+      labels: Record<string, string>;
+    },
+    options?: GcpWaitOptions,
+  ) {
+    const what = `Creating GCP project ${input.projectId}`;
+    const [op] = await this.call(what, () =>
+      this.projects.createProject({ project: { ...input } }),
+    );
+    const project = await this.waitForLro<IProject>(
+      what,
+      op,
+      name => this.projects.checkCreateProjectProgress(name),
+      options,
+    );
+    return toProject(project);
+  }
+
+  async updateProjectLabels(
+    projectId: string,
+    labels: Record<string, string>,
+    options?: GcpWaitOptions,
+  ) {
+    const what = `Updating the labels of GCP project ${projectId}`;
+    const [op] = await this.call(what, () =>
+      this.projects.updateProject({
+        project: { name: `projects/${projectId}`, labels },
+        updateMask: { paths: ['labels'] },
+      }),
+    );
+    const project = await this.waitForLro<IProject>(
+      what,
+      op,
+      name => this.projects.checkUpdateProjectProgress(name),
+      options,
+    );
+    return toProject(project);
+  }
+
+  async getParent(parent: string) {
+    const what = `Reading ${parent}`;
+    try {
+      if (parent.startsWith('folders/')) {
+        const [f] = await this.call(what, () =>
+          this.folders.getFolder({ name: parent }),
+        );
+        return { name: f.name ?? parent, displayName: f.displayName ?? '' };
+      }
+      if (parent.startsWith('organizations/')) {
+        const [o] = await this.call(what, () =>
+          this.organizations.getOrganization({ name: parent }),
+        );
+        return { name: o.name ?? parent, displayName: o.displayName ?? '' };
+      }
+    } catch (e) {
+      if (isHidden(e)) return undefined;
+      throw e;
+    }
+    throw new InputError(
+      `parent must be folders/<id> or organizations/<id>, got "${parent}"`,
+    );
+  }
+
+  async listBillingAccounts() {
+    const out: GcpBillingAccount[] = [];
+    await this.call('Listing GCP billing accounts', async () => {
+      out.length = 0;
+      for await (const a of this.billing.listBillingAccountsAsync({})) {
+        out.push({
+          name: a.name ?? '',
+          displayName: a.displayName ?? '',
+          open: Boolean(a.open),
+        });
+      }
+    });
+    return out;
+  }
+
+  async getProjectBilling(projectId: string) {
+    const [info] = await this.call(
+      `Reading the billing of GCP project ${projectId}`,
+      () =>
+        this.billing.getProjectBillingInfo({ name: `projects/${projectId}` }),
+    );
+    return {
+      billingAccountName: info.billingAccountName || undefined,
+      billingEnabled: Boolean(info.billingEnabled),
+    };
+  }
+
+  async setProjectBilling(projectId: string, billingAccountName: string) {
+    await this.call(
+      `Linking GCP project ${projectId} to ${billingAccountName}`,
+      () =>
+        this.billing.updateProjectBillingInfo({
+          name: `projects/${projectId}`,
+          projectBillingInfo: { billingAccountName },
+        }),
+    );
+  }
+
+  async listEnabledServices(projectId: string) {
+    const out: string[] = [];
+    await this.call(
+      `Listing the enabled APIs of GCP project ${projectId}`,
+      async () => {
+        out.length = 0;
+        for await (const s of this.serviceUsage.listServicesAsync({
+          parent: `projects/${projectId}`,
+          filter: 'state:ENABLED',
+        })) {
+          out.push(s.config?.name || (s.name ?? '').split('/').pop() || '');
+        }
+      },
+    );
+    return out.filter(Boolean).sort();
+  }
+
+  async enableServices(
+    projectId: string,
+    services: string[],
+    options?: GcpWaitOptions,
+  ) {
+    // Service Usage takes at most 20 services a call.
+    for (let i = 0; i < services.length; i += 20) {
+      const serviceIds = services.slice(i, i + 20);
+      const what = `Enabling ${serviceIds.join(
+        ', ',
+      )} on GCP project ${projectId}`;
+      const [op] = await this.call(what, () =>
+        this.serviceUsage.batchEnableServices({
+          parent: `projects/${projectId}`,
+          serviceIds,
+        }),
+      );
+      await this.waitForLro(
+        what,
+        op,
+        name => this.serviceUsage.checkBatchEnableServicesProgress(name),
+        options,
+      );
+    }
+  }
+
+  async getIamPolicy(projectId: string): Promise<GcpIamPolicy> {
+    const [policy] = await this.call(
+      `Reading the IAM policy of GCP project ${projectId}`,
+      () =>
+        this.projects.getIamPolicy({
+          resource: `projects/${projectId}`,
+          options: { requestedPolicyVersion: 3 },
+        }),
+    );
+    return {
+      version: policy.version ?? 1,
+      etag: etagToString(policy.etag),
+      bindings: (policy.bindings ?? []).map(b => ({
+        role: b.role ?? '',
+        members: [...(b.members ?? [])],
+      })),
+    };
+  }
+
+  async setIamPolicy(projectId: string, policy: GcpIamPolicy) {
+    const [written] = await this.call(
+      `Writing the IAM policy of GCP project ${projectId}`,
+      () =>
+        this.projects.setIamPolicy({
+          resource: `projects/${projectId}`,
+          policy: {
+            version: policy.version,
+            bindings: policy.bindings,
+            etag: policy.etag ? Buffer.from(policy.etag, 'base64') : undefined,
+          },
+        }),
+    );
+    return {
+      version: written.version ?? policy.version,
+      etag: etagToString(written.etag),
+      bindings: (written.bindings ?? []).map(b => ({
+        role: b.role ?? '',
+        members: [...(b.members ?? [])],
+      })),
+    };
+  }
+
+  async getCluster(ref: { projectId: string; location: string; name: string }) {
+    try {
+      const [c] = await this.call(
+        `Reading GKE cluster ${ref.name} in ${ref.projectId}/${ref.location}`,
+        () =>
+          this.clusters.getCluster({
+            name: `projects/${ref.projectId}/locations/${ref.location}/clusters/${ref.name}`,
+          }),
+      );
+      return toCluster(ref.projectId, c);
+    } catch (e) {
+      if (grpcCodeOf(causeOf(e)) === GrpcCode.NOT_FOUND) return undefined;
+      throw e;
+    }
+  }
+
+  async listClusters(ref: { projectId: string; location?: string }) {
+    const [res] = await this.call(
+      `Listing the GKE clusters of ${ref.projectId}`,
+      () =>
+        this.clusters.listClusters({
+          parent: `projects/${ref.projectId}/locations/${ref.location ?? '-'}`,
+        }),
+    );
+    return (res.clusters ?? []).map(c => toCluster(ref.projectId, c));
+  }
+
+  async createCluster(ref: {
+    projectId: string;
+    location: string;
+    cluster: GkeClusterSpec;
+  }) {
+    const { projectId, location, cluster } = ref;
+    const [op] = await this.call(
+      `Creating GKE cluster ${cluster.name} in ${projectId}/${location}`,
+      () =>
+        this.clusters.createCluster({
+          parent: `projects/${projectId}/locations/${location}`,
+          cluster: {
+            name: cluster.name,
+            releaseChannel: { channel: cluster.releaseChannel },
+            privateClusterConfig: { enablePrivateNodes: cluster.privateNodes },
+            resourceLabels: cluster.labels,
+            nodePools: cluster.nodePools.map(np => ({
+              name: np.name,
+              initialNodeCount: Math.max(np.minNodeCount, 1),
+              config: { machineType: np.machineType },
+              autoscaling: {
+                enabled: true,
+                minNodeCount: np.minNodeCount,
+                maxNodeCount: np.maxNodeCount,
+              },
+            })),
+          },
+        }),
+    );
+    return {
+      ...toOperation(op),
+      name: operationName(op, projectId, location),
+    };
+  }
+
+  async deleteCluster(ref: {
+    projectId: string;
+    location: string;
+    name: string;
+  }) {
+    const [op] = await this.call(
+      `Deleting GKE cluster ${ref.name} in ${ref.projectId}/${ref.location}`,
+      () =>
+        this.clusters.deleteCluster({
+          name: `projects/${ref.projectId}/locations/${ref.location}/clusters/${ref.name}`,
+        }),
+    );
+    return {
+      ...toOperation(op),
+      name: operationName(op, ref.projectId, ref.location),
+    };
+  }
+
+  async listClusterOperations(ref: { projectId: string; location: string }) {
+    const [res] = await this.call(
+      `Listing the GKE operations of ${ref.projectId}/${ref.location}`,
+      () =>
+        this.clusters.listOperations({
+          parent: `projects/${ref.projectId}/locations/${ref.location}`,
+        }),
+    );
+    return (res.operations ?? []).map(op => ({
+      ...toOperation(op),
+      name: operationName(op, ref.projectId, ref.location),
+    }));
+  }
+
+  async waitForClusterOperation(name: string, options?: GcpWaitOptions) {
+    const what = `GKE operation ${name.split('/').pop()}`;
+    const deadline = Date.now() + (options?.timeoutMs ?? 45 * 60_000);
+    let last = '';
+    for (;;) {
+      const [raw] = await this.call(`Reading ${what}`, () =>
+        this.clusters.getOperation({ name }),
+      );
+      const op = toOperation(raw);
+      const line = `${op.type || 'operation'} ${op.status}${
+        op.percent !== undefined ? ` ${op.percent}%` : ''
+      }`;
+      if (line !== last) {
+        last = line;
+        options?.onProgress?.(line);
+      }
+      if (op.status === 'DONE') {
+        if (op.error) {
+          throw new ServiceUnavailableError(`${what} failed: ${op.error}`);
+        }
+        return { ...op, name };
+      }
+      if (Date.now() >= deadline) {
+        throw new ServiceUnavailableError(
+          `${what} did not finish in ${Math.round(
+            (options?.timeoutMs ?? 0) / 1000,
+          )} s (last state ${
+            op.status
+          }); it may still finish in GCP, and a re-run picks it up`,
+        );
+      }
+      await sleep(this.config.operationPollIntervalMs, options?.signal);
+    }
+  }
+
+  /** Polls a Resource Manager / Service Usage long-running operation until done. */
+  private async waitForLro<T>(
+    what: string,
+    op: { name?: string | null; done?: boolean; result?: unknown },
+    check: (name: string) => Promise<LroLike<unknown>>,
+    options?: GcpWaitOptions,
+  ): Promise<T> {
+    const name = op.name ?? '';
+    const deadline = Date.now() + (options?.timeoutMs ?? 10 * 60_000);
+    let current: LroLike<unknown> = op;
+    options?.onProgress?.(`${what}: operation ${name} started`);
+    while (!current.done) {
+      if (Date.now() >= deadline) {
+        throw new ServiceUnavailableError(
+          `${what}: operation ${name} did not finish in time; it may still finish in GCP, and a re-run picks it up`,
+        );
+      }
+      await sleep(this.config.operationPollIntervalMs, options?.signal);
+      current = await this.call(`${what} (operation ${name})`, () =>
+        check(name),
+      );
+    }
+    if (current.error) {
+      throw toBackstageError(current.error, `${what} failed`);
+    }
+    return current.result as T;
+  }
+
+  /**
+   * Runs one call, retrying 429 / 503 with exponential back-off, and turns a failure into a
+   * @backstage/errors type that says what was being done.
+   */
+  private async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    let backoff = this.config.retryInitialBackoffMs;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await fn();
+      } catch (e) {
+        if (isRetryable(e) && attempt < this.config.retryAttempts) {
+          this.logger.warn(
+            `${what}: GCP answered code ${grpcCodeOf(
+              e,
+            )}, attempt ${attempt} of ${
+              this.config.retryAttempts
+            }; retrying in ${backoff} ms`,
+          );
+          await sleep(backoff);
+          backoff = Math.min(
+            backoff * 2,
+            this.config.retryInitialBackoffMs * 32,
+          );
+          continue;
+        }
+        if (isRetryable(e)) {
+          const err = toBackstageError(e, what);
+          err.message = `${err.message} (gave up after ${attempt} attempts)`;
+          throw Object.assign(err, { cause: e });
+        }
+        throw Object.assign(toBackstageError(e, what), { cause: e });
+      }
+    }
+  }
+}
+
+function causeOf(e: unknown): unknown {
+  return (e as { cause?: unknown })?.cause ?? e;
+}
+
+/** GCP answers 403 (never 404) for a project or folder that is missing or not visible. */
+function isHidden(e: unknown): boolean {
+  const code = grpcCodeOf(causeOf(e));
+  return code === GrpcCode.PERMISSION_DENIED || code === GrpcCode.NOT_FOUND;
+}

@@ -1,0 +1,80 @@
+import { createApiRef } from '@backstage/core-plugin-api';
+import {
+  GCP_REGIONS,
+  GcpProject,
+  GcpProjectIdAvailability,
+  GkeCluster,
+} from '@groundcrew/plugin-infra-common';
+
+/**
+ * A region the cluster wizard offers; `location` is empty for a configured region Groundcrew has no
+ * name for.
+ *
+ * @public
+ */
+export type GcpRegion = (typeof GCP_REGIONS)[number];
+
+/**
+ * A billing account Groundcrew may link projects to.
+ *
+ * @public
+ */
+export interface GcpBillingAccount {
+  /** `billingAccounts/XXXXXX-XXXXXX-XXXXXX` */
+  name: string;
+  displayName: string;
+  open: boolean;
+}
+
+/**
+ * A GKE cluster as the lookups answer it (without its CA certificate).
+ *
+ * @public
+ */
+export type GkeClusterSummary = Omit<GkeCluster, 'caCertificatePem'>;
+
+/**
+ * Options every lookup takes.
+ *
+ * @public
+ */
+export interface InfraRequestOptions {
+  /** Aborts the request, e.g. when the person typed on. */
+  signal?: AbortSignal;
+}
+
+/**
+ * The infra backend's lookups for the template wizards.
+ *
+ * @public
+ */
+export interface InfraApi {
+  /** Whether a new GCP project could take this id. */
+  checkProjectId(
+    projectId: string,
+    options?: InfraRequestOptions,
+  ): Promise<GcpProjectIdAvailability>;
+  /** Projects Groundcrew can see whose id or display name starts with a word of `query`. */
+  listProjects(
+    options?: InfraRequestOptions & {
+      query?: string;
+      limit?: number;
+      includeInactive?: boolean;
+    },
+  ): Promise<GcpProject[]>;
+  /** The regions offered for clusters. */
+  listRegions(options?: InfraRequestOptions): Promise<GcpRegion[]>;
+  /** Clusters of a project, in one region or all. */
+  listClusters(
+    options: InfraRequestOptions & { projectId: string; location?: string },
+  ): Promise<GkeClusterSummary[]>;
+  /** Billing accounts, open ones first. */
+  listBillingAccounts(
+    options?: InfraRequestOptions,
+  ): Promise<GcpBillingAccount[]>;
+}
+
+/** @public */
+export const infraApiRef = createApiRef<InfraApi>({
+  id: 'plugin.infra.service',
+});

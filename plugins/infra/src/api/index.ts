@@ -1,0 +1,10 @@
+export { infraApiRef } from './InfraApi';
+export type {
+  GcpBillingAccount,
+  GcpRegion,
+  GkeClusterSummary,
+  InfraApi,
+  InfraRequestOptions,
+} from './InfraApi';
+export { InfraClient } from './InfraClient';
+export type { InfraClientOptions } from './InfraClient';

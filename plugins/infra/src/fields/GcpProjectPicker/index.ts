@@ -1,0 +1,1 @@
+export { GcpProjectPicker, gcpProjectPickerSchema } from './GcpProjectPicker';

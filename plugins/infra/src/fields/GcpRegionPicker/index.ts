@@ -1,0 +1,1 @@
+export { GcpRegionPicker, gcpRegionPickerSchema } from './GcpRegionPicker';

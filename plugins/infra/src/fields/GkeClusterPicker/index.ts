@@ -1,0 +1,2 @@
+export { GkeClusterPicker, gkeClusterPickerSchema } from './GkeClusterPicker';
+export type { GkeClusterPickerUiOptions } from './GkeClusterPicker';

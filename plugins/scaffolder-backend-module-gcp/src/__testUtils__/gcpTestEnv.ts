@@ -1,0 +1,151 @@
+import { Writable } from 'node:stream';
+import type { JsonObject } from '@backstage/types';
+import {
+  createBackendPlugin,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import {
+  gcpServiceFactory,
+  gcpServiceRef,
+  GcpService,
+  kubernetesFleetServiceFactory,
+  kubernetesFleetServiceRef,
+  KubernetesFleetService,
+} from '@groundcrew/plugin-infra-node';
+import { Sandbox, startSandbox } from '@groundcrew/sandbox';
+import { readGcpActionsConfig } from '../config';
+
+/** The demo organization's folders and billing account in the sandbox. */
+export const DEMO = {
+  platformFolder: 'folders/1001',
+  teamAiFolder: 'folders/1002',
+  billingAccount: 'billingAccounts/01A2B3-C4D5E6-F7A8B9',
+  project: 'groundcrew-demo',
+};
+
+/** Config of the GCP service and the actions against a sandbox, with short waits. */
+export function gcpTestConfig(sandbox: Sandbox) {
+  return {
+    backend: {
+      baseUrl: 'http://localhost:0',
+      database: { client: 'better-sqlite3', connection: ':memory:' },
+    },
+    groundcrew: {
+      permissions: { platformGroup: 'group:default/platform' },
+      gcp: {
+        endpoint: sandbox.gcp!.url,
+        caData: sandbox.kubernetes.caPem,
+        credentials: { token: sandbox.gcp!.token },
+        operationPollIntervalSeconds: 0.02,
+        retry: { attempts: 3, initialBackoffSeconds: 0.01 },
+        parents: [
+          { parent: DEMO.teamAiFolder, owners: ['group:default/team-ai'] },
+        ],
+      },
+      gke: { fleetCredential: 'sandbox' },
+      kubernetes: {
+        registrySyncIntervalSeconds: 0.2,
+        credentials: {
+          sandbox: { token: sandbox.kubernetes.clusters[0].token },
+        },
+        // The sandbox's own cluster, so a template cannot take its name.
+        clusters: [
+          {
+            name: 'gke-base',
+            url: sandbox.kubernetes.clusters[0].url,
+            caData: sandbox.kubernetes.caPem,
+            credential: 'sandbox',
+          },
+        ],
+      },
+    },
+  };
+}
+
+/**
+ * A sandbox with GCP (operations of a few tens of milliseconds) and one Kubernetes cluster, and a
+ * backend holding the real GCP service and fleet, for action tests.
+ */
+export async function startGcpTestEnv() {
+  const sandbox = await startSandbox({
+    clusters: [{ name: 'gke-base' }],
+    demo: false,
+    token: 'test-kube-token',
+    gcp: {
+      timings: {
+        projectCreateMs: 30,
+        projectUpdateMs: 30,
+        serviceEnableMs: 30,
+        clusterCreateMs: 120,
+        clusterDeleteMs: 30,
+      },
+    },
+  });
+  const data = gcpTestConfig(sandbox);
+  let services: { gcp: GcpService; fleet: KubernetesFleetService } | undefined;
+  const backend = await startTestBackend({
+    features: [
+      mockServices.rootConfig.factory({ data }),
+      gcpServiceFactory,
+      kubernetesFleetServiceFactory,
+      createBackendPlugin({
+        pluginId: 'probe',
+        register(env) {
+          env.registerInit({
+            deps: { gcp: gcpServiceRef, fleet: kubernetesFleetServiceRef },
+            async init(deps) {
+              services = deps;
+            },
+          });
+        },
+      }),
+    ],
+  });
+  return {
+    sandbox,
+    gcp: services!.gcp,
+    fleet: services!.fleet,
+    config: readGcpActionsConfig(new ConfigReader(data)),
+    control: sandbox.gcp!.control,
+    async stop() {
+      await backend.stop();
+      await sandbox.stop();
+    },
+  };
+}
+
+/** A logger that keeps what the action wrote, as the task log would show it. */
+export function recordingLogger(): LoggerService & { lines: string[] } {
+  const lines: string[] = [];
+  const make = (): LoggerService => ({
+    info: m => void lines.push(m),
+    warn: m => void lines.push(`WARN ${m}`),
+    error: m => void lines.push(`ERROR ${m}`),
+    debug: () => undefined,
+    child: () => make(),
+  });
+  return Object.assign(make(), { lines });
+}
+
+/** A mock action context with a user, a recording logger, and dry run when asked. */
+export function actionContext<I extends Record<string, unknown>>(
+  input: I,
+  options: { dryRun?: boolean } = {},
+) {
+  const logger = recordingLogger();
+  const outputs: Record<string, unknown> = {};
+  const base = createMockActionContext({ input: input as JsonObject, logger });
+  const ctx = {
+    ...base,
+    logStream: new Writable({ write: (_c, _e, cb) => cb() }),
+    isDryRun: options.dryRun ?? false,
+    user: { ref: 'user:default/demo' },
+    output: (name: string, value: unknown) => {
+      outputs[name] = value;
+    },
+  } as typeof base;
+  return { ctx, outputs, logger };
+}

@@ -1,0 +1,53 @@
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import {
+  gcpServiceRef,
+  kubernetesFleetServiceRef,
+} from '@groundcrew/plugin-infra-node';
+import { createGcpProjectCreateAction } from './actions/gcpProjectCreate';
+import { createGkeClusterCreateAction } from './actions/gkeClusterCreate';
+import { readGcpActionsConfig } from './config';
+
+/**
+ * The scaffolder actions `gcp:project:create` and `gke:cluster:create`.
+ *
+ * @public
+ */
+export const scaffolderModuleGcp = createBackendModule({
+  pluginId: 'scaffolder',
+  moduleId: 'groundcrew-gcp',
+  register(env) {
+    env.registerInit({
+      deps: {
+        scaffolder: scaffolderActionsExtensionPoint,
+        config: coreServices.rootConfig,
+        permissions: coreServices.permissions,
+        userInfo: coreServices.userInfo,
+        gcp: gcpServiceRef,
+        fleet: kubernetesFleetServiceRef,
+      },
+      async init({ scaffolder, config, permissions, userInfo, gcp, fleet }) {
+        // Read first: an invalid value stops the backend with the key in the message.
+        const actionsConfig = readGcpActionsConfig(config);
+        scaffolder.addActions(
+          createGcpProjectCreateAction({
+            gcp,
+            permissions,
+            userInfo,
+            config: actionsConfig,
+          }),
+          createGkeClusterCreateAction({
+            gcp,
+            fleet,
+            permissions,
+            userInfo,
+            config: actionsConfig,
+          }),
+        );
+      },
+    });
+  },
+});
