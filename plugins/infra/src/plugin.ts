@@ -1,10 +1,15 @@
 import {
+  attachComponentData,
   createApiFactory,
   createPlugin,
   discoveryApiRef,
+  Extension,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
-import { createScaffolderFieldExtension } from '@backstage/plugin-scaffolder-react';
+import {
+  createScaffolderFieldExtension,
+  FieldExtensionComponent,
+} from '@backstage/plugin-scaffolder-react';
 import { infraApiRef, InfraClient } from './api';
 import {
   GcpProjectIdPicker,
@@ -40,13 +45,27 @@ export const infraPlugin = createPlugin({
 });
 
 /**
+ * `infraPlugin.provide` for a field extension, marked as the plugin's so that the app registers the
+ * plugin (and with it infraApiRef) when it finds the field under `<ScaffolderFieldExtensions>`: the
+ * scaffolder's field extensions ignore the plugin they are provided by, and without the mark the
+ * fields fail with "No implementation available for apiRef{plugin.infra.service}".
+ */
+function provideField<TReturnValue, TInputProps>(
+  extension: Extension<FieldExtensionComponent<TReturnValue, TInputProps>>,
+): FieldExtensionComponent<TReturnValue, TInputProps> {
+  const component = infraPlugin.provide(extension);
+  attachComponentData(component, 'core.plugin', infraPlugin);
+  return component;
+}
+
+/**
  * `ui:field: GcpProjectIdPicker`: a new GCP project id, formatted as typed, checked against GCP's
  * rule and (debounced) against the projects Groundcrew can see; Next refuses an invalid or taken
  * id. `ui:options.allowExisting` turns a taken id into a warning.
  *
  * @public
  */
-export const GcpProjectIdPickerFieldExtension = infraPlugin.provide(
+export const GcpProjectIdPickerFieldExtension = provideField(
   createScaffolderFieldExtension<string, GcpProjectIdPickerUiOptions>({
     name: 'GcpProjectIdPicker',
     component: GcpProjectIdPicker,
@@ -60,7 +79,7 @@ export const GcpProjectIdPickerFieldExtension = infraPlugin.provide(
  *
  * @public
  */
-export const GcpRegionPickerFieldExtension = infraPlugin.provide(
+export const GcpRegionPickerFieldExtension = provideField(
   createScaffolderFieldExtension<string>({
     name: 'GcpRegionPicker',
     component: GcpRegionPicker,
@@ -73,7 +92,7 @@ export const GcpRegionPickerFieldExtension = infraPlugin.provide(
  *
  * @public
  */
-export const GcpProjectPickerFieldExtension = infraPlugin.provide(
+export const GcpProjectPickerFieldExtension = provideField(
   createScaffolderFieldExtension<string>({
     name: 'GcpProjectPicker',
     component: GcpProjectPicker,
@@ -87,7 +106,7 @@ export const GcpProjectPickerFieldExtension = infraPlugin.provide(
  *
  * @public
  */
-export const GkeClusterPickerFieldExtension = infraPlugin.provide(
+export const GkeClusterPickerFieldExtension = provideField(
   createScaffolderFieldExtension<string, GkeClusterPickerUiOptions>({
     name: 'GkeClusterPicker',
     component: GkeClusterPicker,
