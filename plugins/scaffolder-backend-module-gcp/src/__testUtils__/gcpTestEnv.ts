@@ -110,6 +110,8 @@ export async function startGcpTestEnv() {
     fleet: services!.fleet,
     config: readGcpActionsConfig(new ConfigReader(data)),
     control: sandbox.gcp!.control,
+    /** Mutating calls the GCP imitation has answered so far. */
+    mutations: async () => (await sandbox.gcp!.control.counters()).mutations,
     async stop() {
       await backend.stop();
       await sandbox.stop();
@@ -148,4 +150,15 @@ export function actionContext<I extends Record<string, unknown>>(
     },
   } as typeof base;
   return { ctx, outputs, logger };
+}
+
+/** Runs an action's handler as the scaffolder would, and returns what it output and logged. */
+export async function runAction(
+  action: { handler: (ctx: never) => Promise<void> },
+  input: Record<string, unknown>,
+  options: { dryRun?: boolean } = {},
+) {
+  const c = actionContext(input, options);
+  await action.handler(c.ctx as never);
+  return c;
 }

@@ -3,6 +3,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createGcpProjectCreateAction } from './gcpProjectCreate';
 import {
   actionContext,
+  runAction,
   DEMO,
   startGcpTestEnv,
 } from '../__testUtils__/gcpTestEnv';
@@ -46,16 +47,9 @@ describe('gcp:project:create against the GCP imitation', () => {
     });
   });
 
-  async function run(
-    i: Record<string, unknown>,
-    opts: { dryRun?: boolean } = {},
-  ) {
-    const c = actionContext(i, opts);
-    await action.handler(c.ctx as never);
-    return c;
-  }
-
-  const mutations = async () => (await env.control.counters()).mutations;
+  const run = (i: Record<string, unknown>, opts?: { dryRun?: boolean }) =>
+    runAction(action, i, opts);
+  const mutations = () => env.mutations();
 
   it('creates the project with billing, APIs and groups, then a second run changes nothing', async () => {
     const { outputs, logger } = await run(input('ai-gw-create-1'));
@@ -227,11 +221,8 @@ describe('gcp:project:create against the GCP imitation', () => {
       }),
       config: env.config,
     });
-    const runAsPlatform = async (i: Record<string, unknown>) => {
-      const c = actionContext(i);
-      await platform.handler(c.ctx as never);
-      return c;
-    };
+    const runAsPlatform = (i: Record<string, unknown>) =>
+      runAction(platform, i);
     const before = await mutations();
     await expect(
       runAsPlatform(input(DEMO.project, { parent: DEMO.platformFolder })),

@@ -5,8 +5,6 @@ import {
 import { ConflictError, InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
-  GCP_LABEL_KEY_PATTERN,
-  GCP_LABEL_VALUE_PATTERN,
   gcpProjectCreatePermission,
   gcpProjectIdProblem,
 } from '@groundcrew/plugin-infra-common';
@@ -15,6 +13,7 @@ import { z } from 'zod/v3';
 import type { GcpActionsConfig } from '../config';
 import { authorizeCreate } from './authorizeCreate';
 import { checkInput } from './checkInput';
+import { gcpLabels } from './gcpLabels';
 import { examples } from './gcpProjectCreate.examples';
 
 /** The label that marks a project as made by Groundcrew, so a re-run may adopt it. */
@@ -64,18 +63,7 @@ export const inputSchema = (zImpl: typeof z) =>
       .describe(
         'The billing account to link: billingAccounts/XXXXXX-XXXXXX-XXXXXX',
       ),
-    labels: zImpl
-      .record(
-        zImpl
-          .string()
-          .regex(
-            GCP_LABEL_KEY_PATTERN,
-            'label keys: a-z first, then a-z 0-9 _ -, ≤ 63',
-          ),
-        zImpl
-          .string()
-          .regex(GCP_LABEL_VALUE_PATTERN, 'label values: a-z 0-9 _ -, ≤ 63'),
-      )
+    labels: gcpLabels(zImpl)
       .optional()
       .describe('Labels for the project (team, environment, cost-center, …)'),
     apis: zImpl

@@ -3,6 +3,7 @@ import { CoreV1Api } from '@kubernetes/client-node';
 import { createGkeClusterCreateAction } from './gkeClusterCreate';
 import {
   actionContext,
+  runAction,
   DEMO,
   startGcpTestEnv,
 } from '../__testUtils__/gcpTestEnv';
@@ -50,15 +51,9 @@ describe('gke:cluster:create against the GCP and Kubernetes imitations', () => {
     });
   });
 
-  async function run(
-    i: Record<string, unknown>,
-    opts: { dryRun?: boolean } = {},
-  ) {
-    const c = actionContext(i, opts);
-    await action.handler(c.ctx as never);
-    return c;
-  }
-  const mutations = async () => (await env.control.counters()).mutations;
+  const run = (i: Record<string, unknown>, opts?: { dryRun?: boolean }) =>
+    runAction(action, i, opts);
+  const mutations = () => env.mutations();
 
   it('creates the cluster, logs its progress, registers it in the fleet, and the real Kubernetes client reaches it', async () => {
     const { outputs, logger } = await run(input('gke-staging-a'));

@@ -9,8 +9,6 @@ import {
 } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
-  GCP_LABEL_KEY_PATTERN,
-  GCP_LABEL_VALUE_PATTERN,
   GKE_CLUSTER_NAME_PATTERN,
   GKE_RELEASE_CHANNELS,
   gkeClusterCreatePermission,
@@ -25,6 +23,7 @@ import { z } from 'zod/v3';
 import type { GcpActionsConfig } from '../config';
 import { authorizeCreate } from './authorizeCreate';
 import { checkInput } from './checkInput';
+import { gcpLabels } from './gcpLabels';
 import { examples } from './gkeClusterCreate.examples';
 import { MANAGED_BY_LABEL } from './gcpProjectCreate';
 
@@ -95,18 +94,7 @@ export const inputSchema = (zImpl: typeof z) =>
         .boolean()
         .default(true)
         .describe('Nodes get internal IP addresses only (default true)'),
-      labels: zImpl
-        .record(
-          zImpl
-            .string()
-            .regex(
-              GCP_LABEL_KEY_PATTERN,
-              'label keys: a-z first, then a-z 0-9 _ -, ≤ 63',
-            ),
-          zImpl
-            .string()
-            .regex(GCP_LABEL_VALUE_PATTERN, 'label values: a-z 0-9 _ -, ≤ 63'),
-        )
+      labels: gcpLabels(zImpl)
         .optional()
         .describe('GCP resource labels of the cluster'),
       environment: zImpl
