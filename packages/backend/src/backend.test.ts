@@ -15,15 +15,9 @@ import groundcrewPolicy, {
 import { catalogEntityDeletePermission } from '@backstage/plugin-catalog-common/alpha';
 import { ConditionalPolicyDecision } from '@backstage/plugin-permission-common';
 import { PolicyQueryUser } from '@backstage/plugin-permission-node';
+import { demoOwnership, demoUserInfoFactory } from './__testUtils__/demoUsers';
 
 const repo = path.resolve(__dirname, '../../..');
-
-/** Ownership as the catalog resolves it for the demo users in examples/org.yaml. */
-const ownership: Record<string, string[]> = {
-  'user:default/demo': ['user:default/demo', 'group:default/team-ai'],
-  'user:default/casey': ['user:default/casey', 'group:default/team-commerce'],
-  'user:default/pat': ['user:default/pat', 'group:default/platform'],
-};
 
 function config(extra: object = {}) {
   return mockServices.rootConfig.factory({
@@ -60,16 +54,7 @@ async function startPortalBackend(extra?: object) {
   return startTestBackend({
     features: [
       config(extra),
-      mockServices.userInfo.mock({
-        getUserInfo: async credentials => {
-          const ref = (credentials.principal as { userEntityRef: string })
-            .userEntityRef;
-          return {
-            userEntityRef: ref,
-            ownershipEntityRefs: ownership[ref] ?? [ref],
-          };
-        },
-      }).factory,
+      demoUserInfoFactory(),
       kubernetesFleetServiceFactory,
       catalogPlugin,
       scaffolderEntityModel,
@@ -165,7 +150,7 @@ describe('the portal backend', () => {
       const decision = await policy.handle(
         { permission: catalogEntityDeletePermission },
         {
-          info: { userEntityRef: ref, ownershipEntityRefs: ownership[ref] },
+          info: { userEntityRef: ref, ownershipEntityRefs: demoOwnership[ref] },
         } as PolicyQueryUser,
       );
       expect(decision.result).toBe('CONDITIONAL');

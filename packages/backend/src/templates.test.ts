@@ -21,15 +21,9 @@ import {
   Sandbox,
   startSandbox,
 } from '@groundcrew/sandbox';
+import { demoUserInfoFactory } from './__testUtils__/demoUsers';
 
 const repo = path.resolve(__dirname, '../../..');
-
-/** Ownership as the catalog resolves it for the demo users in examples/org.yaml. */
-const ownership: Record<string, string[]> = {
-  'user:default/demo': ['user:default/demo', 'group:default/team-ai'],
-  'user:default/casey': ['user:default/casey', 'group:default/team-commerce'],
-  'user:default/pat': ['user:default/pat', 'group:default/platform'],
-};
 
 interface Task {
   status: string;
@@ -123,16 +117,7 @@ describe('the GCP project and GKE cluster templates, through the scaffolder task
             },
           },
         }),
-        mockServices.userInfo.mock({
-          getUserInfo: async credentials => {
-            const ref = (credentials.principal as { userEntityRef: string })
-              .userEntityRef;
-            return {
-              userEntityRef: ref,
-              ownershipEntityRefs: ownership[ref] ?? [ref],
-            };
-          },
-        }).factory,
+        demoUserInfoFactory(),
         kubernetesFleetServiceFactory,
         gcpServiceFactory,
         catalogPlugin,

@@ -41,15 +41,30 @@ describe('readGcpConfig', () => {
 
   it.each([
     [{ endpoint: 'not a url' }, /^groundcrew.gcp.endpoint is not a valid URL/],
-    [{ endpoint: 'ftp://x' }, /^groundcrew.gcp.endpoint must be an http\(s\) URL/],
-    [{ credentials: { token: 't' } }, /^groundcrew.gcp.credentials.token is only for/],
+    [
+      { endpoint: 'ftp://x' },
+      /^groundcrew.gcp.endpoint must be an http\(s\) URL/,
+    ],
+    [
+      { credentials: { token: 't' } },
+      /^groundcrew.gcp.credentials.token is only for/,
+    ],
     [
       { endpoint: 'https://x', credentials: { token: 't', keyFile: '/k' } },
       /^groundcrew.gcp.credentials: give token or keyFile, not both/,
     ],
-    [{ retry: { attempts: 0 } }, /^groundcrew.gcp.retry.attempts must be a number from 1 to 20/],
-    [{ regions: ['us-east1', 'mars'] }, /^groundcrew.gcp.regions\[1\] is not a GCP region/],
-    [{ caFile: '/does/not/exist' }, /^groundcrew.gcp.caFile cannot be read: ENOENT/],
+    [
+      { retry: { attempts: 0 } },
+      /^groundcrew.gcp.retry.attempts must be a number from 1 to 20/,
+    ],
+    [
+      { regions: ['us-east1', 'mars'] },
+      /^groundcrew.gcp.regions\[1\] is not a GCP region/,
+    ],
+    [
+      { caFile: '/does/not/exist' },
+      /^groundcrew.gcp.caFile cannot be read: ENOENT/,
+    ],
   ])('refuses %j with a message that names the key', (gcp, message) => {
     expect(() =>
       readGcpConfig(new ConfigReader({ groundcrew: { gcp } })),
@@ -63,8 +78,8 @@ describe('readGcpConfig', () => {
         { path: path.join(repo, 'app-config.yaml') },
         { path: path.join(repo, 'app-config.production.yaml') },
       ],
-      // Only the keys this test reads need values.
-      substitutionFunc: async name => (name.startsWith('GROUNDCREW_') ? 'x' : name),
+      // The environment variables production reads; their values do not matter here.
+      experimentalEnvFunc: async () => 'x',
     });
     const config = readGcpConfig(ConfigReader.fromConfigs(appConfigs));
     expect(config.endpoint).toBeUndefined();
