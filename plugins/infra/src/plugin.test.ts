@@ -27,7 +27,7 @@ describe('the infra field extensions', () => {
           'scaffolder.extensions.field.v1',
         )?.name,
       ).toBe(name);
-      expect(infraPlugin.getApis().map(f => f.api.id)).toContain(
+      expect([...infraPlugin.getApis()].map(f => f.api.id)).toContain(
         infraApiRef.id,
       );
     },
