@@ -26,10 +26,19 @@ export const scaffolderModuleGcp = createBackendModule({
         config: coreServices.rootConfig,
         permissions: coreServices.permissions,
         userInfo: coreServices.userInfo,
+        auditor: coreServices.auditor,
         gcp: gcpServiceRef,
         fleet: kubernetesFleetServiceRef,
       },
-      async init({ scaffolder, config, permissions, userInfo, gcp, fleet }) {
+      async init({
+        scaffolder,
+        config,
+        permissions,
+        userInfo,
+        auditor,
+        gcp,
+        fleet,
+      }) {
         // Read first: an invalid value stops the backend with the key in the message.
         const actionsConfig = readGcpActionsConfig(config);
         scaffolder.addActions(
@@ -37,6 +46,7 @@ export const scaffolderModuleGcp = createBackendModule({
             gcp,
             permissions,
             userInfo,
+            auditor,
             config: actionsConfig,
           }),
           createGkeClusterCreateAction({
@@ -44,6 +54,7 @@ export const scaffolderModuleGcp = createBackendModule({
             fleet,
             permissions,
             userInfo,
+            auditor,
             config: actionsConfig,
           }),
         );

@@ -17,6 +17,7 @@ import {
 } from '@groundcrew/plugin-infra-node';
 import { Sandbox, startSandbox } from '@groundcrew/sandbox';
 import { readGcpActionsConfig } from '../config';
+import { recordingAuditor } from './recordingAuditor';
 
 /** The demo organization's folders and billing account in the sandbox. */
 export const DEMO = {
@@ -109,6 +110,8 @@ export async function startGcpTestEnv() {
     gcp: services!.gcp,
     fleet: services!.fleet,
     config: readGcpActionsConfig(new ConfigReader(data)),
+    /** Every audit event the actions built on this env recorded. */
+    auditor: recordingAuditor(),
     control: sandbox.gcp!.control,
     /** Mutating calls the GCP imitation has answered so far. */
     mutations: async () => (await sandbox.gcp!.control.counters()).mutations,
@@ -144,7 +147,7 @@ export function actionContext<I extends Record<string, unknown>>(
     ...base,
     logStream: new Writable({ write: (_c, _e, cb) => cb() }),
     isDryRun: options.dryRun ?? false,
-    user: { ref: 'user:default/demo' },
+    user: { ref: 'user:default/mock' },
     output: (name: string, value: unknown) => {
       outputs[name] = value;
     },

@@ -24,7 +24,7 @@ export async function authorizeCreate(options: {
   parent: string;
   /** What is being created, for the message ("projects", "clusters in project x"). */
   what: string;
-}): Promise<void> {
+}): Promise<{ userEntityRef: string }> {
   const { credentials, permissions, userInfo, config, permission, parent } =
     options;
   const [decision] = await permissions.authorize([{ permission }], {
@@ -35,8 +35,11 @@ export async function authorizeCreate(options: {
       `You may not create ${options.what} (permission ${permission.name} denied)`,
     );
   }
-  const principal = credentials.principal as { type?: string };
-  if (principal.type !== 'user') {
+  const principal = credentials.principal as {
+    type?: string;
+    userEntityRef?: string;
+  };
+  if (principal.type !== 'user' || !principal.userEntityRef) {
     throw new NotAllowedError(
       `Only a signed-in user may create ${options.what}; this task has no user`,
     );
@@ -51,4 +54,5 @@ export async function authorizeCreate(options: {
       } in ${parent}`,
     );
   }
+  return { userEntityRef: principal.userEntityRef };
 }

@@ -91,6 +91,7 @@ describe('bad input to the GCP actions (property-based)', () => {
               gcp: env.gcp,
               permissions: mockServices.permissions(),
               userInfo,
+              auditor: env.auditor,
               config: env.config,
             })
           : createGkeClusterCreateAction({
@@ -98,6 +99,7 @@ describe('bad input to the GCP actions (property-based)', () => {
               fleet: env.fleet,
               permissions: mockServices.permissions(),
               userInfo,
+              auditor: env.auditor,
               config: env.config,
             });
       const schema = (

@@ -20,6 +20,7 @@ describe('every documented example runs against the imitations', () => {
       userInfo: mockServices.userInfo({
         ownershipEntityRefs: ['group:default/platform'],
       }),
+      auditor: env.auditor,
       config: env.config,
     };
     return [

@@ -43,6 +43,7 @@ describe('gcp:project:create against the GCP imitation', () => {
       gcp: env.gcp,
       permissions: mockServices.permissions(),
       userInfo: teamAi,
+      auditor: env.auditor,
       config: env.config,
     });
   });
@@ -104,6 +105,31 @@ describe('gcp:project:create against the GCP imitation', () => {
     expect(second.outputs.projectNumber).toBe(outputs.projectNumber);
     expect(second.outputs.plan).toEqual([]);
     expect(second.logger.lines.join('\n')).toContain('nothing to change');
+    // One audit event, for the run that wrote: who, what, before, the plan and the result.
+    expect(
+      env.auditor.events.filter(
+        e => e.meta?.target === 'projects/ai-gw-create-1',
+      ),
+    ).toEqual([
+      {
+        eventId: 'gcp-project-create',
+        meta: {
+          actor: 'user:default/mock', // the task's initiator (mock credentials)
+          target: 'projects/ai-gw-create-1',
+          before: { exists: false },
+          plan: expect.arrayContaining(['create project ai-gw-create-1']),
+        },
+        outcome: {
+          status: 'succeeded',
+          meta: {
+            after: {
+              projectNumber: outputs.projectNumber,
+              parent: DEMO.teamAiFolder,
+            },
+          },
+        },
+      },
+    ]);
   });
 
   it('dry run: reports the plan and makes no mutating call', async () => {
@@ -193,6 +219,7 @@ describe('gcp:project:create against the GCP imitation', () => {
       gcp: env.gcp,
       permissions: mockServices.permissions(),
       userInfo: teamAi,
+      auditor: env.auditor,
       config: { ...env.config, projectOperationTimeoutMs: 300 },
     });
     await env.control.hangNextOperations({ kind: 'createProject', count: 1 });
@@ -219,6 +246,7 @@ describe('gcp:project:create against the GCP imitation', () => {
       userInfo: mockServices.userInfo({
         ownershipEntityRefs: ['group:default/platform'],
       }),
+      auditor: env.auditor,
       config: env.config,
     });
     const runAsPlatform = (i: Record<string, unknown>) =>
@@ -261,6 +289,7 @@ describe('gcp:project:create against the GCP imitation', () => {
           'group:default/team-commerce',
         ],
       }),
+      auditor: env.auditor,
       config: env.config,
     });
     const before = await mutations();
@@ -275,6 +304,7 @@ describe('gcp:project:create against the GCP imitation', () => {
       gcp: env.gcp,
       permissions: mockServices.permissions({ result: AuthorizeResult.DENY }),
       userInfo: teamAi,
+      auditor: env.auditor,
       config: env.config,
     });
     await expect(
@@ -301,6 +331,7 @@ describe('gcp:project:create against the GCP imitation', () => {
       userInfo: mockServices.userInfo({
         ownershipEntityRefs: ['group:default/platform'],
       }),
+      auditor: env.auditor,
       config: env.config,
     });
     await expect(

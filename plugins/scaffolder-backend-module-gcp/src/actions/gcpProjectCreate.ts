@@ -1,4 +1,5 @@
 import {
+  AuditorService,
   PermissionsService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
@@ -11,6 +12,7 @@ import {
 import type { GcpIamPolicy, GcpService } from '@groundcrew/plugin-infra-node';
 import { z } from 'zod/v3';
 import type { GcpActionsConfig } from '../config';
+import { audited } from './audit';
 import { authorizeCreate } from './authorizeCreate';
 import { checkInput } from './checkInput';
 import { gcpLabels } from './gcpLabels';
@@ -195,9 +197,10 @@ export function createGcpProjectCreateAction(options: {
   gcp: GcpService;
   permissions: PermissionsService;
   userInfo: UserInfoService;
+  auditor: AuditorService;
   config: GcpActionsConfig;
 }) {
-  const { gcp, permissions, userInfo, config } = options;
+  const { gcp, permissions, userInfo, auditor, config } = options;
   return createTemplateAction({
     id: 'gcp:project:create',
     description:
@@ -214,7 +217,7 @@ export function createGcpProjectCreateAction(options: {
         signal: ctx.signal,
       };
 
-      await authorizeCreate({
+      const { userEntityRef } = await authorizeCreate({
         credentials: await ctx.getInitiatorCredentials(),
         permissions,
         userInfo,
@@ -312,100 +315,123 @@ export function createGcpProjectCreateAction(options: {
         return;
       }
 
-      // Each write is a checkpoint and reads first, so a retried task (or a new run after a
-      // failure) skips what is done and finishes the rest.
-      const projectNumber = await ctx.checkpoint({
-        key: `gcp.project.${projectId}.create`,
-        fn: async () => {
-          const now = await gcp.getProject(projectId);
-          if (now) return now.projectNumber;
-          try {
-            const created = await gcp.createProject(
-              {
-                projectId,
-                displayName: input.displayName ?? projectId,
-                parent,
-                labels,
-              },
-              wait,
-            );
-            ctx.logger.info(
-              `Created project ${projectId} (${created.projectNumber})`,
-            );
-            return created.projectNumber;
-          } catch (e) {
-            if (e instanceof ConflictError) {
-              throw new ConflictError(
-                `projectId: ${projectId} is already taken (by a project Groundcrew cannot see, in another organization); choose another id`,
+      if (!lines.length && existing) {
+        outputs(existing.projectNumber);
+        return;
+      }
+      const { projectNumber } = await audited(
+        auditor,
+        {
+          eventId: 'gcp-project-create',
+          actor: userEntityRef,
+          target: `projects/${projectId}`,
+          before: existing
+            ? { projectNumber: existing.projectNumber, labels: existing.labels }
+            : { exists: false },
+          plan: lines,
+        },
+        async () => {
+          // Each write is a checkpoint and reads first, so a retried task (or a new run after a
+          // failure) skips what is done and finishes the rest.
+          const createdNumber = await ctx.checkpoint({
+            key: `gcp.project.${projectId}.create`,
+            fn: async () => {
+              const now = await gcp.getProject(projectId);
+              if (now) return now.projectNumber;
+              try {
+                const created = await gcp.createProject(
+                  {
+                    projectId,
+                    displayName: input.displayName ?? projectId,
+                    parent,
+                    labels,
+                  },
+                  wait,
+                );
+                ctx.logger.info(
+                  `Created project ${projectId} (${created.projectNumber})`,
+                );
+                return created.projectNumber;
+              } catch (e) {
+                if (e instanceof ConflictError) {
+                  throw new ConflictError(
+                    `projectId: ${projectId} is already taken (by a project Groundcrew cannot see, in another organization); choose another id`,
+                  );
+                }
+                throw e;
+              }
+            },
+          });
+
+          await ctx.checkpoint({
+            key: `gcp.project.${projectId}.labels`,
+            fn: async () => {
+              const now = await gcp.getProject(projectId);
+              const merged = { ...(now?.labels ?? {}), ...labels };
+              if (now && !sameLabels(merged, now.labels)) {
+                await gcp.updateProjectLabels(projectId, merged, wait);
+                ctx.logger.info(`Labels set on ${projectId}`);
+              }
+            },
+          });
+
+          await ctx.checkpoint({
+            key: `gcp.project.${projectId}.billing`,
+            fn: async () => {
+              const billing = await gcp.getProjectBilling(projectId);
+              if (billing.billingAccountName !== input.billingAccount) {
+                await gcp.setProjectBilling(projectId, input.billingAccount);
+                ctx.logger.info(
+                  `Linked ${projectId} to ${input.billingAccount}`,
+                );
+              }
+            },
+          });
+
+          await ctx.checkpoint({
+            key: `gcp.project.${projectId}.apis`,
+            fn: async () => {
+              if (!input.apis?.length) return;
+              const enabled = new Set(await gcp.listEnabledServices(projectId));
+              const missing = [...new Set(input.apis)].filter(
+                a => !enabled.has(a),
               );
-            }
-            throw e;
-          }
-        },
-      });
+              if (missing.length) {
+                await gcp.enableServices(projectId, missing, wait);
+                ctx.logger.info(`Enabled ${missing.join(', ')}`);
+              }
+            },
+          });
 
-      await ctx.checkpoint({
-        key: `gcp.project.${projectId}.labels`,
-        fn: async () => {
-          const now = await gcp.getProject(projectId);
-          const merged = { ...(now?.labels ?? {}), ...labels };
-          if (now && !sameLabels(merged, now.labels)) {
-            await gcp.updateProjectLabels(projectId, merged, wait);
-            ctx.logger.info(`Labels set on ${projectId}`);
-          }
+          await ctx.checkpoint({
+            key: `gcp.project.${projectId}.iam`,
+            fn: async () => {
+              if (!wanted.length) return;
+              // The etag makes a concurrent change fail instead of being overwritten: read again, retry.
+              for (let attempt = 1; ; attempt++) {
+                const policy = await gcp.getIamPolicy(projectId);
+                const add = missingBindings(policy, wanted);
+                if (!add.length) return;
+                try {
+                  await gcp.setIamPolicy(projectId, withBindings(policy, add));
+                  ctx.logger.info(
+                    `Granted ${add
+                      .map(b => `${b.role} to ${b.member}`)
+                      .join(', ')}`,
+                  );
+                  return;
+                } catch (e) {
+                  if (!(e instanceof ConflictError) || attempt >= 3) throw e;
+                  ctx.logger.info(
+                    'The IAM policy changed meanwhile; reading it again',
+                  );
+                }
+              }
+            },
+          });
+          return { projectNumber: createdNumber, parent };
         },
-      });
-
-      await ctx.checkpoint({
-        key: `gcp.project.${projectId}.billing`,
-        fn: async () => {
-          const billing = await gcp.getProjectBilling(projectId);
-          if (billing.billingAccountName !== input.billingAccount) {
-            await gcp.setProjectBilling(projectId, input.billingAccount);
-            ctx.logger.info(`Linked ${projectId} to ${input.billingAccount}`);
-          }
-        },
-      });
-
-      await ctx.checkpoint({
-        key: `gcp.project.${projectId}.apis`,
-        fn: async () => {
-          if (!input.apis?.length) return;
-          const enabled = new Set(await gcp.listEnabledServices(projectId));
-          const missing = [...new Set(input.apis)].filter(a => !enabled.has(a));
-          if (missing.length) {
-            await gcp.enableServices(projectId, missing, wait);
-            ctx.logger.info(`Enabled ${missing.join(', ')}`);
-          }
-        },
-      });
-
-      await ctx.checkpoint({
-        key: `gcp.project.${projectId}.iam`,
-        fn: async () => {
-          if (!wanted.length) return;
-          // The etag makes a concurrent change fail instead of being overwritten: read again, retry.
-          for (let attempt = 1; ; attempt++) {
-            const policy = await gcp.getIamPolicy(projectId);
-            const add = missingBindings(policy, wanted);
-            if (!add.length) return;
-            try {
-              await gcp.setIamPolicy(projectId, withBindings(policy, add));
-              ctx.logger.info(
-                `Granted ${add
-                  .map(b => `${b.role} to ${b.member}`)
-                  .join(', ')}`,
-              );
-              return;
-            } catch (e) {
-              if (!(e instanceof ConflictError) || attempt >= 3) throw e;
-              ctx.logger.info(
-                'The IAM policy changed meanwhile; reading it again',
-              );
-            }
-          }
-        },
-      });
+      );
 
       outputs(projectNumber);
     },

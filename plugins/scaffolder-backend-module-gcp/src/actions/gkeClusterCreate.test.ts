@@ -47,6 +47,7 @@ describe('gke:cluster:create against the GCP and Kubernetes imitations', () => {
       userInfo: mockServices.userInfo({
         ownershipEntityRefs: ['group:default/platform'],
       }),
+      auditor: env.auditor,
       config: env.config,
     });
   });
@@ -116,7 +117,37 @@ describe('gke:cluster:create against the GCP and Kubernetes imitations', () => {
     const before = await mutations();
     const second = await run(input('gke-staging-a'));
     expect(await mutations()).toBe(before);
-    expect(second.logger.lines.join('\n')).toContain('was already registered');
+    expect(second.logger.lines.join('\n')).toContain(
+      'Cluster gke-staging-a runs and is in the Groundcrew fleet; nothing to change',
+    );
+    // One audit event, for the run that wrote: who, what, the plan, and the result.
+    const events = env.auditor.events.filter(
+      e =>
+        e.meta?.target ===
+        `projects/${DEMO.project}/locations/europe-west1/clusters/gke-staging-a`,
+    );
+    expect(events).toEqual([
+      {
+        eventId: 'gke-cluster-create',
+        meta: expect.objectContaining({
+          actor: 'user:default/mock', // the task's initiator (mock credentials)
+          before: { exists: false, inFleet: false },
+          plan: [
+            `create cluster gke-staging-a in ${DEMO.project}/europe-west1`,
+            'register gke-staging-a in the Groundcrew fleet',
+          ],
+        }),
+        outcome: {
+          status: 'succeeded',
+          meta: {
+            after: {
+              endpoint: outputs.endpoint,
+              fleetCluster: 'gke-staging-a',
+            },
+          },
+        },
+      },
+    ]);
   });
 
   it('dry run: plans without a mutating call and registers nothing', async () => {
@@ -180,6 +211,13 @@ describe('gke:cluster:create against the GCP and Kubernetes imitations', () => {
     await expect(run(input('gke-broken-a'))).rejects.toThrow(
       /Insufficient regional quota/,
     );
+    expect(env.auditor.events.at(-1)).toMatchObject({
+      eventId: 'gke-cluster-create',
+      outcome: {
+        status: 'failed',
+        error: expect.stringMatching(/Insufficient regional quota/),
+      },
+    });
     expect((await env.fleet.listClusters()).map(c => c.name)).not.toContain(
       'gke-broken-a',
     );
@@ -232,6 +270,7 @@ describe('gke:cluster:create against the GCP and Kubernetes imitations', () => {
       userInfo: mockServices.userInfo({
         ownershipEntityRefs: ['group:default/team-ai'],
       }),
+      auditor: env.auditor,
       config: env.config,
     });
     const before = await mutations();

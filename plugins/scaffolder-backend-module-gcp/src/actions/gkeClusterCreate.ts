@@ -1,4 +1,5 @@
 import {
+  AuditorService,
   PermissionsService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
@@ -21,6 +22,7 @@ import type {
 } from '@groundcrew/plugin-infra-node';
 import { z } from 'zod/v3';
 import type { GcpActionsConfig } from '../config';
+import { audited } from './audit';
 import { authorizeCreate } from './authorizeCreate';
 import { checkInput } from './checkInput';
 import { gcpLabels } from './gcpLabels';
@@ -191,9 +193,10 @@ export function createGkeClusterCreateAction(options: {
   fleet: KubernetesFleetService;
   permissions: PermissionsService;
   userInfo: UserInfoService;
+  auditor: AuditorService;
   config: GcpActionsConfig;
 }) {
-  const { gcp, fleet, permissions, userInfo, config } = options;
+  const { gcp, fleet, permissions, userInfo, auditor, config } = options;
   return createTemplateAction({
     id: 'gke:cluster:create',
     description:
@@ -213,7 +216,7 @@ export function createGkeClusterCreateAction(options: {
           `projectId: ${projectId} does not exist or Groundcrew may not see it`,
         );
       }
-      await authorizeCreate({
+      const { userEntityRef } = await authorizeCreate({
         credentials: await ctx.getInitiatorCredentials(),
         permissions,
         userInfo,
@@ -231,7 +234,8 @@ export function createGkeClusterCreateAction(options: {
             .join(', ')})`,
         );
       }
-      if (!config.fleetCredential) {
+      const fleetCredential = config.fleetCredential;
+      if (!fleetCredential) {
         throw new InputError(
           'groundcrew.gke.fleetCredential is not set: name the groundcrew.kubernetes.credentials entry new clusters are registered with',
         );
@@ -277,8 +281,16 @@ export function createGkeClusterCreateAction(options: {
         if (cluster.status !== 'RUNNING')
           plan.push(`wait for cluster ${name} (${cluster.status})`);
       }
-      plan.push(`register ${name} in the Groundcrew fleet`);
-      ctx.logger.info(`Plan for ${name}:\n  - ${plan.join('\n  - ')}`);
+      const registeredAt =
+        cluster?.status === 'RUNNING' && cluster.endpoint
+          ? `https://${cluster.endpoint}`
+          : undefined;
+      if (!registeredAt || inFleet?.url !== registeredAt) {
+        plan.push(`register ${name} in the Groundcrew fleet`);
+      }
+      if (plan.length) {
+        ctx.logger.info(`Plan for ${name}:\n  - ${plan.join('\n  - ')}`);
+      }
 
       const consoleUrl = `https://console.cloud.google.com/kubernetes/clusters/details/${location}/${name}/details?project=${encodeURIComponent(
         projectId,
@@ -303,81 +315,112 @@ export function createGkeClusterCreateAction(options: {
         signal: ctx.signal,
       };
 
-      if (broken) {
-        await ctx.checkpoint({
-          key: `gke.${where}/${name}.delete-broken`,
-          fn: async () => {
-            const now = await gcp.getCluster({ projectId, location, name });
-            if (now && (now.status === 'ERROR' || now.status === 'DEGRADED')) {
-              const op = await gcp.deleteCluster({ projectId, location, name });
-              await gcp.waitForClusterOperation(op.name, wait);
-            }
-          },
-        });
-        cluster = undefined;
+      if (!plan.length && registeredAt) {
+        ctx.logger.info(
+          `Cluster ${name} runs and is in the Groundcrew fleet; nothing to change`,
+        );
+        outputs(registeredAt);
+        return;
       }
-
-      // Start the create (once), then follow whichever operation is making the cluster — ours,
-      // or the one a run that was killed half-way started.
-      const operation = await ctx.checkpoint({
-        key: `gke.${where}/${name}.create`,
-        fn: async (): Promise<string | null> => {
-          const now = await gcp.getCluster({ projectId, location, name });
-          if (now) {
-            if (now.status === 'RUNNING') return null;
-            const running = (
-              await gcp.listClusterOperations({ projectId, location })
-            ).find(
-              op =>
-                op.status !== 'DONE' &&
-                op.target?.endsWith(`/clusters/${name}`),
-            );
-            return running?.name ?? null;
-          }
-          try {
-            const op = await gcp.createCluster({
-              projectId,
-              location,
-              cluster: spec,
-            });
-            ctx.logger.info(`Creating cluster ${name}: operation ${op.name}`);
-            return op.name;
-          } catch (e) {
-            if (e instanceof ConflictError) return null; // made meanwhile; followed below
-            throw e;
-          }
-        },
-      });
-      if (operation) {
-        await gcp.waitForClusterOperation(operation, wait);
-      }
-      cluster = await waitUntilRunning(
-        gcp,
-        { projectId, location, name },
-        wait,
-      );
-
-      const url = `https://${cluster.endpoint}`;
-      const registered = await fleet.registerCluster(
+      const { endpoint } = await audited(
+        auditor,
         {
-          name,
-          url,
-          caData: cluster.caCertificatePem,
-          auth: { type: 'credential', name: config.fleetCredential },
-          labels: {
-            environment: input.environment,
-            region: location,
-            'gcp-project': projectId,
-          },
+          eventId: 'gke-cluster-create',
+          actor: userEntityRef,
+          target: `projects/${projectId}/locations/${location}/clusters/${name}`,
+          before: cluster
+            ? { status: cluster.status, inFleet: Boolean(inFleet) }
+            : { exists: false, inFleet: Boolean(inFleet) },
+          plan,
         },
-        { actor: ctx.user?.ref ?? undefined },
+        async () => {
+          if (broken) {
+            await ctx.checkpoint({
+              key: `gke.${where}/${name}.delete-broken`,
+              fn: async () => {
+                const now = await gcp.getCluster({ projectId, location, name });
+                if (
+                  now &&
+                  (now.status === 'ERROR' || now.status === 'DEGRADED')
+                ) {
+                  const op = await gcp.deleteCluster({
+                    projectId,
+                    location,
+                    name,
+                  });
+                  await gcp.waitForClusterOperation(op.name, wait);
+                }
+              },
+            });
+            cluster = undefined;
+          }
+
+          // Start the create (once), then follow whichever operation is making the cluster — ours,
+          // or the one a run that was killed half-way started.
+          const operation = await ctx.checkpoint({
+            key: `gke.${where}/${name}.create`,
+            fn: async (): Promise<string | null> => {
+              const now = await gcp.getCluster({ projectId, location, name });
+              if (now) {
+                if (now.status === 'RUNNING') return null;
+                const running = (
+                  await gcp.listClusterOperations({ projectId, location })
+                ).find(
+                  op =>
+                    op.status !== 'DONE' &&
+                    op.target?.endsWith(`/clusters/${name}`),
+                );
+                return running?.name ?? null;
+              }
+              try {
+                const op = await gcp.createCluster({
+                  projectId,
+                  location,
+                  cluster: spec,
+                });
+                ctx.logger.info(
+                  `Creating cluster ${name}: operation ${op.name}`,
+                );
+                return op.name;
+              } catch (e) {
+                if (e instanceof ConflictError) return null; // made meanwhile; followed below
+                throw e;
+              }
+            },
+          });
+          if (operation) {
+            await gcp.waitForClusterOperation(operation, wait);
+          }
+          cluster = await waitUntilRunning(
+            gcp,
+            { projectId, location, name },
+            wait,
+          );
+
+          const apiServer = `https://${cluster.endpoint}`;
+          const registered = await fleet.registerCluster(
+            {
+              name,
+              url: apiServer,
+              caData: cluster.caCertificatePem,
+              auth: { type: 'credential', name: fleetCredential },
+              labels: {
+                environment: input.environment,
+                region: location,
+                'gcp-project': projectId,
+              },
+            },
+            { actor: userEntityRef },
+          );
+          ctx.logger.info(
+            registered.changed
+              ? `Registered ${name} (${apiServer}) in the Groundcrew fleet; the deploy board watches it now`
+              : `${name} was already registered in the Groundcrew fleet`,
+          );
+          return { endpoint: apiServer, fleetCluster: name };
+        },
       );
-      ctx.logger.info(
-        registered.changed
-          ? `Registered ${name} (${url}) in the Groundcrew fleet; the deploy board watches it now`
-          : `${name} was already registered in the Groundcrew fleet`,
-      );
-      outputs(url);
+      outputs(endpoint);
     },
   });
 }
