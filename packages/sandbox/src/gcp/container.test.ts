@@ -108,7 +108,7 @@ describe('GCP imitation: Container v1 through @google-cloud/container', () => {
     expect(done.endTime).toBeTruthy();
     expect(done.progress?.metrics).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ name: 'CLUSTER_NODES_TOTAL', intValue: '3' }),
+        expect.objectContaining({ name: 'nodes total', intValue: '3' }),
       ]),
     );
     expect(seen.some(s => s.status === 'RUNNING')).toBe(true);

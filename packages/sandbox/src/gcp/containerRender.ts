@@ -128,12 +128,9 @@ function progressOf(
   if (op.kind === 'createCluster') {
     return {
       metrics: [
-        // int64 is a string in proto3 JSON.
-        {
-          name: 'CLUSTER_NODES',
-          intValue: String(Math.floor(fraction * total)),
-        },
-        { name: 'CLUSTER_NODES_TOTAL', intValue: String(total) },
+        // The pair the proto's own comment gives as its example; int64 is a string in JSON.
+        { name: 'nodes done', intValue: String(Math.floor(fraction * total)) },
+        { name: 'nodes total', intValue: String(total) },
       ],
       stages: CREATE_STAGES.map(([name, from, to]) => ({
         name,
@@ -147,11 +144,8 @@ function progressOf(
   }
   return {
     metrics: [
-      {
-        name: 'CLUSTER_NODES_DELETED',
-        intValue: String(Math.floor(fraction * total)),
-      },
-      { name: 'CLUSTER_NODES_TOTAL', intValue: String(total) },
+      { name: 'nodes done', intValue: String(Math.floor(fraction * total)) },
+      { name: 'nodes total', intValue: String(total) },
     ],
   };
 }

@@ -44,6 +44,8 @@ export interface GkeOperation {
   target?: string;
   /** 0 to 100 when GKE reports it. */
   percent?: number;
+  /** The stage that is running, when GKE reports stages. */
+  stage?: string;
   /** Why it failed, when it did. */
   error?: string;
 }

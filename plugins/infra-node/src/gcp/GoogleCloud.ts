@@ -162,6 +162,14 @@ function percentOf(progress: IProgress | null | undefined): number | undefined {
   return percent === undefined ? undefined : Math.round(percent);
 }
 
+/** The stage that is running, when GKE reports stages (CLUSTER_DEPLOYING …). */
+function stageOf(progress: IProgress | null | undefined): string | undefined {
+  return (
+    progress?.stages?.find(st => String(st.status) === 'RUNNING')?.name ??
+    undefined
+  );
+}
+
 function toOperation(op: IOperation): GkeOperation {
   const error = op.error?.message || (op.error ? op.statusMessage : undefined);
   return {
@@ -170,6 +178,7 @@ function toOperation(op: IOperation): GkeOperation {
     status: enumName(op.status),
     target: op.targetLink ? op.targetLink.replace(/^.*\/v1\//, '') : undefined,
     percent: percentOf(op.progress),
+    stage: stageOf(op.progress),
     error: error || undefined,
   };
 }
@@ -556,9 +565,16 @@ export class GoogleCloud implements GcpService {
         this.clusters.getOperation({ name }),
       );
       const op = toOperation(raw);
-      const line = `${op.type || 'operation'} ${op.status}${
-        op.percent !== undefined ? ` ${op.percent}%` : ''
-      }`;
+      const line = [
+        op.type || 'operation',
+        op.status,
+        op.percent !== undefined && op.status !== 'DONE'
+          ? `${op.percent}%`
+          : '',
+        op.stage && op.status !== 'DONE' ? `(${op.stage})` : '',
+      ]
+        .filter(Boolean)
+        .join(' ');
       if (line !== last) {
         last = line;
         options?.onProgress?.(line);

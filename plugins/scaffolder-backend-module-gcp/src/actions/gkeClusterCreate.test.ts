@@ -59,7 +59,9 @@ describe('gke:cluster:create against the GCP and Kubernetes imitations', () => {
   it('creates the cluster, logs its progress, registers it in the fleet, and the real Kubernetes client reaches it', async () => {
     const { outputs, logger } = await run(input('gke-staging-a'));
     const log = logger.lines.join('\n');
-    expect(log).toMatch(/gke-staging-a: CREATE_CLUSTER (PENDING|RUNNING)/);
+    expect(log).toMatch(
+      /gke-staging-a: CREATE_CLUSTER RUNNING \d+% \(CLUSTER_[A-Z]+\)/,
+    );
     expect(log).toMatch(/gke-staging-a: CREATE_CLUSTER DONE/);
     expect(log).toContain('Registered gke-staging-a');
     expect(outputs).toMatchObject({
