@@ -184,6 +184,14 @@ async function main() {
       kubeControl: [await freePort(), await freePort(), await freePort()],
       gcp: await freePort(),
       gcpControl: await freePort(),
+      // Clusters created through the GCP imitation (the GKE template): not the fixed 7461-7480 of
+      // `yarn start`, which a portal running beside this one may be using.
+      gcpClusters: [
+        await freePort(),
+        await freePort(),
+        await freePort(),
+        await freePort(),
+      ],
     };
     const appUrl = `http://localhost:${ports.app}`;
     const backendUrl = `http://localhost:${ports.backend}`;
@@ -255,6 +263,7 @@ async function main() {
       kubeControl: [7541, 7542, 7543],
       gcp: 7451,
       gcpControl: 7551,
+      gcpClusters: [], // the sandbox's default, 7461-7480
     };
     mkdirSync(path.join(root, '.groundcrew'), { recursive: true });
   }
@@ -269,6 +278,9 @@ async function main() {
         SANDBOX_K8S_CONTROL_PORTS: ports.kubeControl.join(','),
         SANDBOX_GCP_PORT: String(ports.gcp),
         SANDBOX_GCP_CONTROL_PORT: String(ports.gcpControl),
+        ...(ports.gcpClusters.length && {
+          SANDBOX_GCP_CLUSTER_PORTS: ports.gcpClusters.join(','),
+        }),
       },
     },
   );

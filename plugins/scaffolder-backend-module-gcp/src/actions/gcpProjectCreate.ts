@@ -396,6 +396,11 @@ export function createGcpProjectCreateAction(options: {
               const missing = [...new Set(input.apis)].filter(
                 a => !enabled.has(a),
               );
+              const already = input.apis.filter(a => enabled.has(a));
+              if (already.length) {
+                // A new project comes with some APIs on (logging, monitoring, …).
+                ctx.logger.info(`Already enabled: ${already.join(', ')}`);
+              }
               if (missing.length) {
                 await gcp.enableServices(projectId, missing, wait);
                 ctx.logger.info(`Enabled ${missing.join(', ')}`);

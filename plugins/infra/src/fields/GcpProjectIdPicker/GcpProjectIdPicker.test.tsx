@@ -66,6 +66,20 @@ describe('GcpProjectIdPicker', () => {
     expect(input()).toHaveAttribute('aria-invalid', 'true');
   });
 
+  it("is not red for the last Next's errors once the id typed since is free", async () => {
+    // The wizard keeps the errors of the refused Next until the next one.
+    await renderField(GcpProjectIdPicker, {
+      formData: 'groundcrew-demo',
+      rawErrors: ['groundcrew-demo is already taken by Groundcrew Demo'],
+    });
+    await screen.findByText('already taken by Groundcrew Demo (folders/1001)');
+    expect(input()).toHaveAttribute('aria-invalid', 'true');
+    await userEvent.clear(input());
+    await userEvent.type(input(), 'team-ai-sandbox');
+    expect(await screen.findByText('available')).toBeInTheDocument();
+    expect(input()).toHaveAttribute('aria-invalid', 'false');
+  });
+
   it('only warns about a taken id when the template adopts existing projects', async () => {
     await renderField(GcpProjectIdPicker, {
       formData: 'groundcrew-demo',

@@ -110,7 +110,13 @@ export const GcpProjectIdPicker = (
       required={required}
       disabled={disabled}
       value={value}
-      error={status.severity === 'error' || Boolean(rawErrors?.length)}
+      // The wizard keeps the errors of the last Next until the next one: once the live check says
+      // the id now typed is free, they are about an earlier id and must not paint the field red
+      // (nor the green "available" under it).
+      error={
+        status.severity === 'error' ||
+        (status.severity !== 'success' && Boolean(rawErrors?.length))
+      }
       onChange={e => onChange(formatGcpProjectId(e.target.value) || undefined)}
       helperText={status.text}
       FormHelperTextProps={helperTextProps(status)}
