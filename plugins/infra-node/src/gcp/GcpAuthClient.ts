@@ -99,6 +99,11 @@ export class GcpAuthClient extends AuthClient {
     });
   }
 
+  /** Closes the kept-alive connections (at backend shutdown). */
+  close(): void {
+    this.agent.destroy();
+  }
+
   async getAccessToken() {
     const auth = (await this.options.authorization()).get('authorization');
     return { token: auth?.replace(/^Bearer /i, '') ?? null };

@@ -32,6 +32,12 @@ type ICluster = container.google.container.v1.ICluster;
 type IOperation = container.google.container.v1.IOperation;
 type IProgress = container.google.container.v1.IOperationProgress;
 
+/**
+ * The `*Async` listings page on demand whatever this says; saying it spares a warning per process
+ * (gax's default call options ask for auto-pagination).
+ */
+const PAGED = { autoPaginate: false };
+
 /** What a long-running operation of Google's clients looks like after a progress check. */
 interface LroLike<T> {
   done?: boolean;
@@ -209,6 +215,7 @@ export class GoogleCloud implements GcpService {
   private readonly billing: CloudBillingClient;
   private readonly serviceUsage: ServiceUsageClient;
   private readonly clusters: ClusterManagerClient;
+  private readonly authClient: GcpAuthClient;
 
   static create(options: { config: GcpConfig; logger: LoggerService }) {
     return new GoogleCloud(options.config, options.logger);
@@ -219,6 +226,7 @@ export class GoogleCloud implements GcpService {
     private readonly logger: LoggerService,
   ) {
     const opts = clientOptions(config);
+    this.authClient = opts.authClient;
     this.projects = new ProjectsClient(opts);
     this.folders = new FoldersClient(opts);
     this.organizations = new OrganizationsClient(opts);
@@ -238,6 +246,7 @@ export class GoogleCloud implements GcpService {
         this.clusters,
       ].map(c => c.close()),
     );
+    this.authClient.close();
   }
 
   regions(): string[] {
@@ -261,10 +270,10 @@ export class GoogleCloud implements GcpService {
     const out: GcpProject[] = [];
     await this.call('Searching GCP projects', async () => {
       out.length = 0;
-      for await (const p of this.projects.searchProjectsAsync({
-        query: options?.query ?? '',
-        pageSize: Math.min(limit, 100),
-      })) {
+      for await (const p of this.projects.searchProjectsAsync(
+        { query: options?.query ?? '', pageSize: Math.min(limit, 100) },
+        PAGED,
+      )) {
         out.push(toProject(p));
         if (out.length >= limit) break;
       }
@@ -343,7 +352,7 @@ export class GoogleCloud implements GcpService {
     const out: GcpBillingAccount[] = [];
     await this.call('Listing GCP billing accounts', async () => {
       out.length = 0;
-      for await (const a of this.billing.listBillingAccountsAsync({})) {
+      for await (const a of this.billing.listBillingAccountsAsync({}, PAGED)) {
         out.push({
           name: a.name ?? '',
           displayName: a.displayName ?? '',
@@ -383,10 +392,10 @@ export class GoogleCloud implements GcpService {
       `Listing the enabled APIs of GCP project ${projectId}`,
       async () => {
         out.length = 0;
-        for await (const s of this.serviceUsage.listServicesAsync({
-          parent: `projects/${projectId}`,
-          filter: 'state:ENABLED',
-        })) {
+        for await (const s of this.serviceUsage.listServicesAsync(
+          { parent: `projects/${projectId}`, filter: 'state:ENABLED' },
+          PAGED,
+        )) {
           out.push(s.config?.name || (s.name ?? '').split('/').pop() || '');
         }
       },
