@@ -5,7 +5,7 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { kubernetesCacheServiceRef } from '@groundcrew/plugin-infra-node';
 import { createRouter } from './router';
-import { DEFAULT_ENVIRONMENT_LABELS } from './service/buildBoard';
+import { readDeployBoardConfig } from './config';
 import { DeployBoardService } from './service/DeployBoardService';
 
 /**
@@ -36,22 +36,15 @@ export const deployBoardPlugin = createBackendPlugin({
         catalog,
         cache,
       }) {
-        const c = config.getOptionalConfig('groundcrew.deployBoard');
+        // Read first: an invalid value stops the backend with the key in the message.
+        const settings = readDeployBoardConfig(config);
         const boards = DeployBoardService.create({
           cache,
           catalog,
           logger,
-          environmentLabels: {
-            cluster:
-              c?.getOptionalString('environmentLabels.cluster') ??
-              DEFAULT_ENVIRONMENT_LABELS.cluster,
-            namespace:
-              c?.getOptionalString('environmentLabels.namespace') ??
-              DEFAULT_ENVIRONMENT_LABELS.namespace,
-          },
-          debounceMs: c?.getOptionalNumber('stream.debounceMs'),
-          readCheckTtlMs:
-            (c?.getOptionalNumber('readCheckCacheSeconds') ?? 5) * 1000,
+          environmentLabels: settings.environmentLabels,
+          debounceMs: settings.stream.debounceMs,
+          readCheckTtlMs: settings.readCheckTtlMs,
         });
         lifecycle.addShutdownHook(() => boards.stop());
         httpRouter.use(
@@ -60,11 +53,8 @@ export const deployBoardPlugin = createBackendPlugin({
             httpAuth,
             logger,
             stream: {
-              heartbeatMs:
-                (c?.getOptionalNumber('stream.heartbeatSeconds') ?? 15) * 1000,
-              maxBufferedBytes:
-                c?.getOptionalNumber('stream.maxBufferedBytes') ??
-                4 * 1024 * 1024,
+              heartbeatMs: settings.stream.heartbeatMs,
+              maxBufferedBytes: settings.stream.maxBufferedBytes,
             },
           }),
         );

@@ -40,14 +40,18 @@ function entityRefOf(req: express.Request) {
   return stringifyEntityRef({ kind, namespace, name });
 }
 
+/** The plugin's routes, and how many event streams hold a heartbeat timer (for tests). */
+export type DeployBoardRouter = express.Router & { openStreams(): number };
+
 export async function createRouter(options: {
   boards: DeployBoardService;
   httpAuth: HttpAuthService;
   logger: LoggerService;
   stream: StreamOptions;
-}): Promise<express.Router> {
+}): Promise<DeployBoardRouter> {
   const { boards, httpAuth, stream } = options;
   const router = Router();
+  let openStreams = 0;
 
   router.get('/boards/:namespace/:kind/:name', async (req, res) => {
     const credentials = await httpAuth.credentials(req, {
@@ -77,6 +81,10 @@ export async function createRouter(options: {
   // Server-sent events: one `board` event per change, id = board revision. A client that comes
   // back with Last-Event-ID gets a board only if it changed meanwhile.
   router.get('/boards/:namespace/:kind/:name/stream', async (req, res) => {
+    // Set before anything is awaited: a client that leaves while the stream is opening (catalog
+    // lookup, sync wait) must leave neither a listener nor a heartbeat behind.
+    const closed = new AbortController();
+    res.once('close', () => closed.abort());
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
@@ -93,11 +101,19 @@ export async function createRouter(options: {
       res.write(eventOf(snapshot));
     };
 
-    const { current, unsubscribe } = await boards.subscribe(
-      entityRefOf(req),
-      credentials,
-      snapshot => send(snapshot),
-    );
+    let subscription: Awaited<ReturnType<DeployBoardService['subscribe']>>;
+    try {
+      subscription = await boards.subscribe(
+        entityRefOf(req),
+        credentials,
+        snapshot => send(snapshot),
+        closed.signal,
+      );
+    } catch (error) {
+      if (closed.signal.aborted) return; // nobody is left to answer
+      throw error;
+    }
+    const { current, unsubscribe } = subscription;
     res.writeHead(200, {
       'Content-Type': 'text/event-stream',
       // no-transform also keeps the framework's compression from buffering the events.
@@ -115,15 +131,19 @@ export async function createRouter(options: {
         send(next);
       }
     });
+    openStreams++;
     const heartbeat = setInterval(
       () => res.write(': heartbeat\n\n'),
       stream.heartbeatMs,
     );
-    req.on('close', () => {
+    const stop = () => {
+      openStreams--;
       clearInterval(heartbeat);
       unsubscribe();
-    });
+    };
+    if (closed.signal.aborted) stop();
+    else closed.signal.addEventListener('abort', stop, { once: true });
   });
 
-  return router;
+  return Object.assign(router, { openStreams: () => openStreams });
 }

@@ -52,6 +52,26 @@ interface Entry {
 }
 
 const MAX_ENTRIES = 1000;
+
+/** The promise's value, or a rejection with the signal's reason as soon as it is aborted. */
+function untilAborted<T>(promise: Promise<T>, signal?: AbortSignal) {
+  if (!signal) return promise;
+  signal.throwIfAborted();
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      value => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      error => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
 const IDLE_MS = 5 * 60_000;
 
 /**
@@ -85,19 +105,33 @@ export class DeployBoardService {
     for (const entry of this.entries.values()) clearTimeout(entry.timer);
   }
 
+  /** Live listeners over all boards; for tests and metrics. */
+  listenerCount(): number {
+    let n = 0;
+    for (const entry of this.entries.values()) n += entry.listeners.size;
+    return n;
+  }
+
   /** The board of an entity the caller may read; NotFoundError otherwise. */
   async getBoard(entityRef: string, credentials: BackstageCredentials) {
     const entry = await this.entry(entityRef, credentials);
     return this.snapshot(entry);
   }
 
-  /** Calls the listener with every new board of the entity until the returned function is called. */
+  /**
+   * Calls the listener with every new board of the entity until the returned function is called.
+   * Once `signal` is aborted (the client went away while the stream was opening: catalog lookup,
+   * sync wait), nothing is subscribed and the promise rejects with the signal's reason.
+   */
   async subscribe(
     entityRef: string,
     credentials: BackstageCredentials,
     listener: Listener,
+    signal?: AbortSignal,
   ): Promise<{ current: BoardSnapshot; unsubscribe: () => void }> {
-    const entry = await this.entry(entityRef, credentials);
+    signal?.throwIfAborted();
+    const entry = await this.entry(entityRef, credentials, signal);
+    signal?.throwIfAborted();
     const current = this.snapshot(entry);
     entry.listeners.add(listener);
     return {
@@ -109,15 +143,24 @@ export class DeployBoardService {
     };
   }
 
-  private async entry(entityRef: string, credentials: BackstageCredentials) {
+  private async entry(
+    entityRef: string,
+    credentials: BackstageCredentials,
+    signal?: AbortSignal,
+  ) {
     // The catalog answers only what the caller may read: an unreadable entity is a missing one.
     const entity = await this.readChecks.get(entityRef, credentials, () =>
       this.options.catalog.getEntityByRef(entityRef, { credentials }),
     );
+    signal?.throwIfAborted();
     if (!entity) {
       throw new NotFoundError(`No entity ${entityRef}`);
     }
-    if (!(await this.options.cache.waitForSync(10_000))) {
+    const synced = await untilAborted(
+      this.options.cache.waitForSync(10_000),
+      signal,
+    );
+    if (!synced) {
       const syncing = this.options.cache
         .clusters()
         .filter(c => c.state === 'syncing')

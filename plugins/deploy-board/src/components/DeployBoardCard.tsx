@@ -5,11 +5,7 @@ import {
   ResponseErrorPanel,
 } from '@backstage/core-components';
 import { useRouteRef } from '@backstage/core-plugin-api';
-import {
-  entityRouteParams,
-  entityRouteRef,
-  useEntity,
-} from '@backstage/plugin-catalog-react';
+import { useEntity } from '@backstage/plugin-catalog-react';
 import {
   makeStyles,
   Table,
@@ -20,6 +16,7 @@ import {
   Typography,
 } from '@material-ui/core';
 import { useMemo } from 'react';
+import { rootRouteRef } from '../routes';
 import { percent } from './format';
 import { LiveIndicator } from './LiveIndicator';
 import { RolloutBar } from './RolloutBar';
@@ -32,14 +29,24 @@ const useStyles = makeStyles(theme => ({
   warning: { color: theme.palette.error.main },
 }));
 
-/** The path of the deploy board tab, as mounted in the app's entity page. */
-const TAB_PATH = 'deploy-board';
+/**
+ * The link to the deploy board tab of the current entity, wherever the app mounts the tab; undefined
+ * on a page that has no such tab (useRouteRef throws for a route that is not mounted). Every hook
+ * inside useRouteRef runs before it can throw, so the hook order stays the same.
+ */
+function useTabLink(): string | undefined {
+  try {
+    return useRouteRef(rootRouteRef)();
+  } catch {
+    return undefined;
+  }
+}
 
 /** The overview card: one row per environment, linking to the tab. */
 export function DeployBoardCard() {
   const { entity } = useEntity();
   const classes = useStyles();
-  const entityLink = useRouteRef(entityRouteRef);
+  const tabLink = useTabLink();
   const { loading, board, error, live } = useDeployBoard(
     getCompoundEntityRef(entity),
   );
@@ -116,10 +123,9 @@ export function DeployBoardCard() {
     <InfoCard
       title="Deploy board"
       action={board ? <LiveIndicator state={live} /> : undefined}
-      deepLink={{
-        title: 'Open the deploy board',
-        link: `${entityLink(entityRouteParams(entity))}/${TAB_PATH}`,
-      }}
+      deepLink={
+        tabLink ? { title: 'Open the deploy board', link: tabLink } : undefined
+      }
     >
       {content}
     </InfoCard>

@@ -124,6 +124,20 @@ const entityWarningContent = (
   </>
 );
 
+/**
+ * The deploy board tab. Every page whose overview shows the deploy board card ({@link overviewContent})
+ * has it, so that the card's link always leads somewhere.
+ */
+const deployBoardTab = (
+  <EntityLayout.Route
+    path="/deploy-board"
+    title="Deploy board"
+    if={isDeployBoardAvailable}
+  >
+    <EntityDeployBoardContent />
+  </EntityLayout.Route>
+);
+
 const overviewContent = (
   <Grid container spacing={3} alignItems="stretch">
     {entityWarningContent}
@@ -188,13 +202,7 @@ const serviceEntityPage = (
       Groundcrew tabs mount here, each behind its isXAvailable(entity) check:
       Deploy board (/deploy-board), Traffic (/traffic), Secrets (/secrets), Access (/access).
     */}
-    <EntityLayout.Route
-      path="/deploy-board"
-      title="Deploy board"
-      if={isDeployBoardAvailable}
-    >
-      <EntityDeployBoardContent />
-    </EntityLayout.Route>
+    {deployBoardTab}
 
     <EntityLayout.Route path="/api" title="API">
       <Grid container spacing={3} alignItems="stretch">
@@ -234,6 +242,8 @@ const websiteEntityPage = (
       {cicdContent}
     </EntityLayout.Route>
 
+    {deployBoardTab}
+
     <EntityLayout.Route path="/dependencies" title="Dependencies">
       <Grid container spacing={3} alignItems="stretch">
         <Grid item md={6}>
@@ -263,6 +273,8 @@ const defaultEntityPage = (
     <EntityLayout.Route path="/" title="Overview">
       {overviewContent}
     </EntityLayout.Route>
+
+    {deployBoardTab}
 
     <EntityLayout.Route path="/docs" title="Docs">
       {techdocsContent}
