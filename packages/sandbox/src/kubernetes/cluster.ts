@@ -38,6 +38,43 @@ export const PATCH_TYPES = {
   apply: 'application/apply-patch+yaml',
 } as const;
 
+/**
+ * The patch types a resource accepts, in the order the real server lists
+ * them: apiserver/pkg/endpoints/installer.go (built-ins: json, merge,
+ * strategic, apply) and apiextensions-apiserver/pkg/apiserver/
+ * customresource_handler.go (custom resources: no strategic merge patch).
+ */
+export function supportedPatchTypes(info: KindInfo): string[] {
+  return info.crd
+    ? [PATCH_TYPES.json, PATCH_TYPES.merge, PATCH_TYPES.apply]
+    : [
+        PATCH_TYPES.json,
+        PATCH_TYPES.merge,
+        PATCH_TYPES.strategic,
+        PATCH_TYPES.apply,
+      ];
+}
+
+/**
+ * 415 for a patch type the resource does not accept, checked before anything
+ * else like the real `PatchResource` handler
+ * (apiserver/pkg/endpoints/handlers/patch.go, `negotiation.NewUnsupportedMediaTypeError`).
+ */
+export function checkPatchType(info: KindInfo, contentType: string): string {
+  const type = contentType.split(';')[0].trim();
+  const supported = supportedPatchTypes(info);
+  if (!supported.includes(type)) {
+    throw statusError(
+      415,
+      `the body of the request was in an unknown format - accepted media types include: ${supported.join(
+        ', ',
+      )}`,
+      'UnsupportedMediaType',
+    );
+  }
+  return type;
+}
+
 /** Spec-like content: everything but identity, metadata and status. */
 function specOf(obj: KubeObject) {
   const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...rest } = obj;
@@ -214,7 +251,7 @@ export class ClusterState {
     opts: WriteOptions & { force?: boolean } = {},
   ): KubeObject {
     const ns = info.namespaced ? namespace : '';
-    const type = contentType.split(';')[0].trim();
+    const type = checkPatchType(info, contentType);
     if (type === PATCH_TYPES.apply) {
       return this.apply(info, ns, name, body, opts);
     }
@@ -236,17 +273,8 @@ export class ClusterState {
       case PATCH_TYPES.merge:
         after = mergePatch(before, patch);
         break;
-      case PATCH_TYPES.strategic:
-        after = strategicMergePatch(before, patch);
-        break;
       default:
-        throw statusError(
-          415,
-          `the body of the request was in an unknown format - accepted media types include: ${Object.values(
-            PATCH_TYPES,
-          ).join(', ')}`,
-          'UnsupportedMediaType',
-        );
+        after = strategicMergePatch(before, patch);
     }
     const obj = clone(after) as KubeObject;
     if (!isPlainObject(obj) || !isPlainObject(obj.metadata))
@@ -386,7 +414,7 @@ export class ClusterState {
     this.collectGarbage(existing);
     if (info.kind === 'Namespace') {
       for (const k of this.registry.kinds) {
-        if (!k.namespaced || k.derived) continue;
+        if (!k.namespaced || k.derived || k.review) continue;
         for (const o of this.store.list(k, name)) {
           this.store.remove(k, name, o.metadata.name!);
         }

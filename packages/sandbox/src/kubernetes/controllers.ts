@@ -10,6 +10,7 @@ import {
   podTemplateHash,
   stableSuffix,
 } from './pods';
+import { isNotFound } from './problems';
 import type { StoreEvent } from './store';
 import type { KubeObject, OwnerReference } from './types';
 
@@ -23,6 +24,8 @@ const CONTROLLER = 'kube-controller-manager';
 const SCHEDULER = 'kube-scheduler';
 const KUBELET = 'kubelet';
 const REVISION = 'deployment.kubernetes.io/revision';
+/** Delay before a reconcile that failed (not with NotFound) runs again. */
+const RETRY_DELAY_MS = 100;
 const now = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 
 type Rec = Record<string, any>;
@@ -81,6 +84,16 @@ export class Controllers {
     private readonly state: ClusterState,
     private readonly timings: ControllerTimings,
     clusterName: string,
+    /** Errors of background work; a NotFound (object gone mid-flight) is not one. */
+    private readonly report: (source: string, error: unknown) => void = (
+      source,
+      error,
+    ) =>
+      console.warn(
+        `[sandbox ${clusterName}] ${source} failed: ${
+          error instanceof Error ? error.message : String(error)
+        }`,
+      ),
   ) {
     this.nodes = nodeNames(clusterName);
     this.kinds = {
@@ -183,13 +196,26 @@ export class Controllers {
         try {
           if (kind === 'rs') this.reconcileReplicaSet(ns, name);
           else this.reconcileDeployment(ns, name);
-        } catch {
-          // The object or its namespace went away mid-flight; the next event re-queues it.
+        } catch (error) {
+          // The object or its namespace going away mid-flight is expected (the
+          // next event re-queues it); anything else is reported.
+          if (!isNotFound(error)) {
+            this.report(`reconcile ${kind} ${ns}/${name}`, error);
+            this.requeueLater(k);
+          }
         }
       }
     }
     if (this.queue.size && !this.stopped)
       this.scheduled = setImmediate(() => this.drain());
+  }
+
+  /** Retries a failed reconcile later, like a controller's rate-limited work queue. */
+  private requeueLater(key: string) {
+    this.after(`retry|${key}`, RETRY_DELAY_MS, () => {
+      this.queue.add(key);
+      this.scheduled ??= setImmediate(() => this.drain());
+    });
   }
 
   private clearTimers(uid: string) {
@@ -208,8 +234,9 @@ export class Controllers {
       if (this.stopped) return;
       try {
         fn();
-      } catch {
-        // The object is gone; nothing to advance.
+      } catch (error) {
+        // A gone object has nothing to advance; anything else is reported.
+        if (!isNotFound(error)) this.report(`timer ${key}`, error);
       }
     }, ms);
     t.unref();

@@ -16,6 +16,8 @@ export interface KindInfo {
   derived?: boolean;
   /** Has a `status` subresource. */
   status?: boolean;
+  /** Never stored: the server answers a create (authorization reviews). */
+  review?: boolean;
 }
 
 const ALL_VERBS = [
@@ -236,9 +238,28 @@ export const KINDS: KindInfo[] = [
     namespaced: true,
     derived: true,
   },
+  {
+    group: 'authorization.k8s.io',
+    versions: ['v1'],
+    kind: 'SelfSubjectAccessReview',
+    resource: 'selfsubjectaccessreviews',
+    singular: 'selfsubjectaccessreview',
+    namespaced: false,
+    review: true,
+  },
+  {
+    group: 'authorization.k8s.io',
+    versions: ['v1'],
+    kind: 'SelfSubjectRulesReview',
+    resource: 'selfsubjectrulesreviews',
+    singular: 'selfsubjectrulesreview',
+    namespaced: false,
+    review: true,
+  },
 ];
 
 export function verbsOf(info: KindInfo): string[] {
+  if (info.review) return ['create'];
   return info.derived ? ['get', 'list'] : ALL_VERBS;
 }
 

@@ -25,7 +25,7 @@ export function openApiGroupVersion(
   if (kinds.length === 0) return undefined;
   const paths: Record<string, unknown> = {};
   for (const k of kinds) {
-    if (k.derived) continue;
+    if (k.derived || k.review) continue;
     const base = `/${gvPath(group, version)}${
       k.namespaced ? '/namespaces/{namespace}' : ''
     }/${k.resource}/{name}`;

@@ -1,4 +1,5 @@
-import { badRequest, statusError } from './status';
+import { HttpError } from '../framework/http';
+import { badRequest, failureStatus } from './status';
 
 type Obj = Record<string, unknown>;
 
@@ -145,73 +146,115 @@ function stripDirectives(v: unknown): unknown {
 }
 
 interface JsonPatchOp {
-  op: string;
-  path: string;
-  from?: string;
+  op?: unknown;
+  path?: unknown;
+  from?: unknown;
   value?: unknown;
 }
 
-function parsePointer(pointer: string): string[] {
+/**
+ * A JSON patch that does not apply. The real server answers 422 with the
+ * generic message and drops the library's reason
+ * (apiserver/pkg/endpoints/handlers/patch.go `applyJSPatch`:
+ * `errors.NewGenericServerResponse(http.StatusUnprocessableEntity, …)`);
+ * the reason is kept on the error for the sandbox's own logs.
+ */
+export class JsonPatchError extends HttpError {
+  constructor(readonly reason: string) {
+    super(
+      422,
+      failureStatus(
+        422,
+        'the server rejected our request due to an error in our request',
+        'Invalid',
+        {},
+      ),
+    );
+  }
+}
+
+function parsePointer(pointer: unknown): string[] {
+  if (typeof pointer !== 'string')
+    throw new JsonPatchError('operation is missing a path');
   if (pointer === '') return [];
   if (!pointer.startsWith('/'))
-    throw badRequest(`invalid JSON pointer: ${pointer}`);
+    throw new JsonPatchError(`invalid JSON pointer: ${pointer}`);
   return pointer
     .slice(1)
     .split('/')
     .map(s => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
+const pointerOf = (parts: string[]) =>
+  parts.map(p => `/${p.replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+
+/**
+ * An RFC 6901 array index: `0` or digits without a leading zero, below
+ * `size` (`-`, the element after the last, only where `allowEnd`).
+ */
+function arrayIndex(
+  arr: unknown[],
+  token: string,
+  parts: string[],
+  allowEnd: boolean,
+): number {
+  if (token === '-' && allowEnd) return arr.length;
+  if (!/^(0|[1-9][0-9]*)$/.test(token))
+    throw new JsonPatchError(
+      `invalid array index ${JSON.stringify(token)} in ${pointerOf(parts)}`,
+    );
+  const i = Number(token);
+  const max = allowEnd ? arr.length : arr.length - 1;
+  if (i > max)
+    throw new JsonPatchError(
+      `array index ${i} out of bounds in ${pointerOf(parts)}`,
+    );
+  return i;
+}
+
+/** The container of the pointer's last token; every token before it must exist. */
 function parentOf(
   doc: unknown,
   parts: string[],
 ): { parent: Obj | unknown[]; key: string } {
   let cur: unknown = doc;
-  for (const part of parts.slice(0, -1)) {
-    if (Array.isArray(cur)) cur = cur[Number(part)];
-    else if (isPlainObject(cur)) cur = cur[part];
-    else cur = undefined;
-    if (cur === undefined) {
-      throw statusError(
-        422,
-        `the server rejected our request due to an error in our request: path /${parts.join(
-          '/',
-        )} does not exist`,
-        'Invalid',
+  for (let n = 0; n < parts.length - 1; n++) {
+    const part = parts[n];
+    if (Array.isArray(cur)) cur = cur[arrayIndex(cur, part, parts, false)];
+    else if (isPlainObject(cur) && Object.hasOwn(cur, part)) cur = cur[part];
+    else
+      throw new JsonPatchError(
+        `path ${pointerOf(parts.slice(0, n + 1))} does not exist`,
       );
-    }
   }
-  if (!Array.isArray(cur) && !isPlainObject(cur)) {
-    throw statusError(
-      422,
-      `path /${parts.join('/')} does not exist`,
-      'Invalid',
+  if (!Array.isArray(cur) && !isPlainObject(cur))
+    throw new JsonPatchError(
+      `path ${pointerOf(parts.slice(0, -1))} is not an object or array`,
     );
-  }
   return { parent: cur, key: parts[parts.length - 1] };
 }
 
+/** The value at a pointer, which must exist. */
 function getAt(doc: unknown, parts: string[]): unknown {
-  let cur = doc;
-  for (const p of parts) {
-    if (Array.isArray(cur)) cur = cur[Number(p)];
-    else if (isPlainObject(cur)) cur = cur[p];
-    else return undefined;
-  }
-  return cur;
+  if (parts.length === 0) return doc;
+  const { parent, key } = parentOf(doc, parts);
+  if (Array.isArray(parent))
+    return parent[arrayIndex(parent, key, parts, false)];
+  if (!Object.hasOwn(parent, key))
+    throw new JsonPatchError(`path ${pointerOf(parts)} does not exist`);
+  return parent[key];
 }
 
 function removeAt(doc: unknown, parts: string[]): void {
+  if (parts.length === 0)
+    throw new JsonPatchError('cannot remove the whole document');
   const { parent, key } = parentOf(doc, parts);
   if (Array.isArray(parent)) {
-    parent.splice(Number(key), 1);
+    parent.splice(arrayIndex(parent, key, parts, false), 1);
     return;
   }
-  if (!(key in parent))
-    throw statusError(
-      422,
-      `unable to remove nonexistent key: ${key}`,
-      'Invalid',
-    );
+  if (!Object.hasOwn(parent, key))
+    throw new JsonPatchError(`unable to remove nonexistent key: ${key}`);
   delete parent[key];
 }
 
@@ -220,56 +263,84 @@ function addAt(doc: unknown, parts: string[], value: unknown): unknown {
   if (parts.length === 0) return value;
   const { parent, key } = parentOf(doc, parts);
   if (Array.isArray(parent))
-    parent.splice(key === '-' ? parent.length : Number(key), 0, value);
+    parent.splice(arrayIndex(parent, key, parts, true), 0, value);
   else parent[key] = value;
   return doc;
 }
 
-/** RFC 6902 JSON patch. */
+function valueOf(op: JsonPatchOp, name: string): unknown {
+  if (!Object.hasOwn(op, 'value'))
+    throw new JsonPatchError(`${name} operation is missing a value`);
+  return clone(op.value);
+}
+
+/**
+ * RFC 6902 JSON patch, applied all or nothing: a pointer through a missing
+ * member or a non-numeric or out-of-range array index fails, `replace`,
+ * `remove` and `test` need an existing target, `-` appends (for `add`, `move`
+ * and `copy` only), and `move` cannot move a value into itself.
+ * The operations must be an array of objects (else 400, like the real
+ * server's `jsonpatch.DecodePatch`); an operation that does not apply is 422.
+ */
 export function jsonPatch(target: unknown, ops: unknown): unknown {
-  if (!Array.isArray(ops))
-    throw badRequest('a JSON patch must be an array of operations');
+  if (!Array.isArray(ops) || !ops.every(isPlainObject))
+    throw badRequest(
+      'json: cannot unmarshal the patch: a JSON patch must be an array of operations',
+    );
   let doc = clone(target);
   for (const raw of ops as JsonPatchOp[]) {
     const parts = parsePointer(raw.path);
     switch (raw.op) {
       case 'add':
-        doc = addAt(doc, parts, clone(raw.value));
+        doc = addAt(doc, parts, valueOf(raw, 'add'));
         break;
       case 'remove':
         removeAt(doc, parts);
         break;
       case 'replace': {
+        const value = valueOf(raw, 'replace');
         if (parts.length === 0) {
-          doc = clone(raw.value);
+          doc = value;
           break;
         }
         const { parent, key } = parentOf(doc, parts);
-        if (Array.isArray(parent)) parent[Number(key)] = clone(raw.value);
-        else parent[key] = clone(raw.value);
+        if (Array.isArray(parent))
+          parent[arrayIndex(parent, key, parts, false)] = value;
+        else if (Object.hasOwn(parent, key)) parent[key] = value;
+        else
+          throw new JsonPatchError(
+            `replace operation does not apply: doc is missing key: ${pointerOf(
+              parts,
+            )}`,
+          );
         break;
       }
       case 'move': {
-        const from = parsePointer(raw.from ?? '');
+        const from = parsePointer(raw.from);
+        const isPrefix =
+          from.length < parts.length && from.every((p, i) => parts[i] === p);
+        if (isPrefix)
+          throw new JsonPatchError(
+            `cannot move ${pointerOf(from)} into its child ${pointerOf(parts)}`,
+          );
         const value = getAt(doc, from);
         removeAt(doc, from);
         doc = addAt(doc, parts, value);
         break;
       }
       case 'copy':
-        doc = addAt(
-          doc,
-          parts,
-          clone(getAt(doc, parsePointer(raw.from ?? ''))),
-        );
+        doc = addAt(doc, parts, clone(getAt(doc, parsePointer(raw.from))));
         break;
-      case 'test':
-        if (!deepEqual(getAt(doc, parts), raw.value)) {
-          throw statusError(422, `testing value ${raw.path} failed`, 'Invalid');
-        }
+      case 'test': {
+        const expected = valueOf(raw, 'test');
+        if (!deepEqual(getAt(doc, parts), expected))
+          throw new JsonPatchError(
+            `testing value ${pointerOf(parts)} failed: test failed`,
+          );
         break;
+      }
       default:
-        throw badRequest(`unknown JSON patch operation: ${raw.op}`);
+        throw new JsonPatchError(`Unexpected kind: ${String(raw.op)}`);
     }
   }
   return doc;

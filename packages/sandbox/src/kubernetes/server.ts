@@ -4,7 +4,7 @@ import { ImitationServer } from '../framework/server';
 import { HttpError, parseJson, sendJson } from '../framework/http';
 import type { RequestContext } from '../framework/router';
 import type { TlsMaterial } from '../framework/tls';
-import { ClusterState, PATCH_TYPES } from './cluster';
+import { ClusterState, PATCH_TYPES, checkPatchType } from './cluster';
 import { Controllers } from './controllers';
 import {
   KindInfo,
@@ -14,13 +14,16 @@ import {
   verbsOf,
 } from './kinds';
 import { podMetricsFor } from './metrics';
+import { ProblemLog } from './problems';
+import { answerReview } from './reviews';
+import { checkDecodable } from './validation';
 import { handleLog, handleScale, SCALABLE } from './subresources';
 import { openApiGroupVersion, openApiRoot } from './openapi';
 import { isPlainObject } from './patch';
 import { Matcher, parseFieldSelector, parseLabelSelector } from './selectors';
 import { badRequest, failureStatus, statusError } from './status';
 import type { StoreEvent } from './store';
-import { wantsTable, toTable } from './tables';
+import { TableListMeta, wantsTable, toTable } from './tables';
 import type { KubeObject } from './types';
 
 export interface KubernetesTimings {
@@ -67,6 +70,8 @@ export class KubernetesServer {
   private fixture: unknown[] = [];
   private readonly watches = new Set<ServerResponse>();
   readonly controllers: Controllers;
+  /** Errors of the controllers and store listeners, logged and kept. */
+  readonly problems: ProblemLog;
 
   constructor(private readonly options: KubernetesServerOptions) {
     this.registry = options.registry ?? new KindRegistry();
@@ -82,7 +87,20 @@ export class KubernetesServer {
       onReset: () => this.reset(),
       onFixture: body => this.onFixture(body),
     });
-    this.controllers = new Controllers(this.state, this.timings, options.name);
+    this.problems = new ProblemLog(options.name);
+    this.state.store.onListenerError = (error, ev) =>
+      this.problems.report(
+        `store listener on ${ev.type} ${ev.kind} ${
+          ev.object.metadata.namespace ?? ''
+        }/${ev.object.metadata.name}`,
+        error,
+      );
+    this.controllers = new Controllers(
+      this.state,
+      this.timings,
+      options.name,
+      (source, error) => this.problems.report(source, error),
+    );
     this.installRoutes();
   }
 
@@ -278,6 +296,9 @@ export class KubernetesServer {
       }
     }
 
+    this.http.addControlRoute('GET', '/_sandbox/problems', ctx =>
+      sendJson(ctx.res, 200, { problems: this.problems.list() }),
+    );
     this.http.addControlRoute('POST', '/_sandbox/objects', async ctx => {
       const body = parseJson(await ctx.body()) as
         | { objects?: unknown[] }
@@ -311,7 +332,7 @@ export class KubernetesServer {
         kind: k.kind,
         verbs: verbsOf(k),
         ...(k.shortNames ? { shortNames: k.shortNames } : {}),
-        ...(k.group === 'metrics.k8s.io'
+        ...(k.group === 'metrics.k8s.io' || k.review
           ? {}
           : {
               storageVersionHash: Buffer.from(kindKey(k))
@@ -381,6 +402,26 @@ export class KubernetesServer {
         'NotFound',
       );
     }
+    if (info.review) {
+      if (
+        ctx.method !== 'POST' ||
+        name !== undefined ||
+        namespace !== undefined
+      )
+        throw statusError(
+          405,
+          'the server does not allow this method on the requested resource',
+          'MethodNotAllowed',
+        );
+      const review = answerReview(
+        info,
+        apiVersionOf(info.group, version),
+        await this.readObject(ctx),
+      );
+      return sendJson(ctx.res, 201, review);
+    }
+    if (ctx.method === 'PATCH' && !info.derived)
+      checkPatchType(info, String(ctx.req.headers['content-type'] ?? ''));
     if (subresource === 'scale' && SCALABLE.has(info.kind) && name) {
       return handleScale({
         ctx,
@@ -450,6 +491,7 @@ export class KubernetesServer {
             'MethodNotAllowed',
           );
         const body = await this.readObject(ctx);
+        checkDecodable(info, version, body);
         const created = this.state.create(info, body, ns, writeOpts);
         return this.send(ctx, 201, info, version, created);
       }
@@ -461,6 +503,7 @@ export class KubernetesServer {
             'MethodNotAllowed',
           );
         const body = await this.readObject(ctx);
+        checkDecodable(info, version, body);
         const updated = this.state.update(
           info,
           body,
@@ -617,7 +660,7 @@ export class KubernetesServer {
     }
     const match = this.matchers(q);
     let items = store.list(info, ns).filter(match);
-    const listMeta: Record<string, unknown> = {
+    const listMeta: TableListMeta = {
       resourceVersion: String(store.resourceVersion),
     };
     const cont = q.get('continue');
@@ -654,11 +697,7 @@ export class KubernetesServer {
     }
     const apiVersion = apiVersionOf(info.group, version);
     if (wantsTable(ctx.req.headers.accept)) {
-      sendJson(
-        ctx.res,
-        200,
-        toTable(info, items, String(listMeta.resourceVersion)),
-      );
+      sendJson(ctx.res, 200, toTable(info, items, listMeta));
       return;
     }
     sendJson(ctx.res, 200, {

@@ -18,6 +18,9 @@ export interface StoreEvent {
 
 export type StoreListener = (event: StoreEvent) => void;
 
+/** Where a failing listener's error goes (the other listeners still get the event). */
+export type ListenerErrorHandler = (error: unknown, event: StoreEvent) => void;
+
 /**
  * Objects of one cluster, keyed by kind / namespace / name, with one
  * resourceVersion counter and a bounded history of events for watches.
@@ -38,6 +41,15 @@ export class ObjectStore {
   /** Events with rv ≤ this may have been evicted from the history. */
   private evictedUpTo = 0;
   private readonly listeners = new Set<StoreListener>();
+  /** Reports an error thrown by a listener; logs by default (the server routes it to its ProblemLog). */
+  onListenerError: ListenerErrorHandler = (error, event) =>
+    console.warn(
+      `[sandbox] store listener failed on ${event.type} ${event.kind} ${
+        event.object.metadata.namespace ?? ''
+      }/${event.object.metadata.name}: ${
+        error instanceof Error ? error.message : String(error)
+      }`,
+    );
   private readonly pending: StoreEvent[] = [];
   private notifying = false;
 
@@ -250,8 +262,10 @@ export class ObjectStore {
         for (const l of this.listeners) {
           try {
             l(e);
-          } catch {
-            // A failing listener must not stop the others from seeing the event.
+          } catch (error) {
+            // A failing listener must not stop the others from seeing the event,
+            // nor go unnoticed.
+            this.onListenerError(error, e);
           }
         }
       }

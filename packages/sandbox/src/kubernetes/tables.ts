@@ -250,13 +250,27 @@ function columnsAndCells(info: KindInfo, o: KubeObject): [Column[], unknown[]] {
   }
 }
 
-/** A meta.k8s.io/v1 Table, as the server answers `kubectl get`. */
+/** The ListMeta a Table carries: a chunked list keeps `continue` (kubectl follows it). */
+export interface TableListMeta {
+  resourceVersion: string;
+  continue?: string;
+  remainingItemCount?: number;
+}
+
+/**
+ * A meta.k8s.io/v1 Table, as the server answers `kubectl get`. Like the real
+ * server's table convertor (apiserver/pkg/registry/rest/table.go and
+ * printers/tablegenerator.go copy the list's ListMeta into Table.metadata),
+ * a list's `continue` and `remainingItemCount` carry over.
+ */
 export function toTable(
   info: KindInfo,
   items: KubeObject[],
-  resourceVersion: string,
+  listMeta: TableListMeta | string,
   includeObjectMeta = true,
 ) {
+  const metadata =
+    typeof listMeta === 'string' ? { resourceVersion: listMeta } : listMeta;
   let columns: Column[] = columnsAndCells(info, { metadata: {} })[0];
   const rows = items.map(o => {
     const [cols, cells] = columnsAndCells(info, o);
@@ -275,7 +289,7 @@ export function toTable(
   return {
     kind: 'Table',
     apiVersion: 'meta.k8s.io/v1',
-    metadata: { resourceVersion },
+    metadata,
     columnDefinitions: columns,
     rows,
   };

@@ -1,7 +1,7 @@
 import type { KindInfo } from './kinds';
 import { apiVersionOf } from './kinds';
 import { labelSelectorMatcher } from './selectors';
-import { invalid, StatusCause } from './status';
+import { badRequest, invalid, StatusCause } from './status';
 import type { KubeObject } from './types';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -48,6 +48,38 @@ function nameCauses(
     ];
   }
   return [];
+}
+
+/**
+ * What the real server's decoding answers for a created or replaced object
+ * whose kind or apiVersion is not the URL's: 400 BadRequest, not 422
+ * (apiserver/pkg/endpoints/handlers/create.go and update.go:
+ * `transformDecodeError` for a built-in kind that cannot be converted, "the API
+ * version in the data … does not match" for another version). A custom
+ * resource with another kind decodes and fails validation instead (422, as
+ * apiextensions-apiserver's integration test for a bad kind expects).
+ */
+export function checkDecodable(
+  info: KindInfo,
+  version: string,
+  raw: unknown,
+): void {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return;
+  const { kind, apiVersion } = raw as { kind?: unknown; apiVersion?: unknown };
+  const expected = apiVersionOf(info.group, version);
+  if (!info.crd && typeof kind === 'string' && kind && kind !== info.kind) {
+    const dataVersion =
+      typeof apiVersion === 'string' && apiVersion ? apiVersion : expected;
+    const v = dataVersion.slice(dataVersion.lastIndexOf('/') + 1);
+    throw badRequest(
+      `${kind} in version "${v}" cannot be handled as a ${info.kind}: converting (${v}.${kind}) to (${info.kind}): unknown conversion`,
+    );
+  }
+  if (typeof apiVersion === 'string' && apiVersion && apiVersion !== expected) {
+    throw badRequest(
+      `the API version in the data (${apiVersion}) does not match the expected API version (${expected})`,
+    );
+  }
 }
 
 /**
