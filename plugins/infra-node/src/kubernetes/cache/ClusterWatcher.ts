@@ -116,7 +116,22 @@ interface KindState {
   absent?: boolean;
 }
 
-const BACKOFF_MS = { base: 500, max: 30_000, tooManyRequests: 1_000 };
+/** Back-off after a failed list or watch: doubled from `baseMs` up to `maxMs`. */
+export interface WatchBackoff {
+  baseMs: number;
+  maxMs: number;
+  /** The least wait after a 429 without Retry-After. */
+  tooManyRequestsMs: number;
+}
+
+const DEFAULT_BACKOFF: WatchBackoff = {
+  baseMs: 500,
+  maxMs: 30_000,
+  tooManyRequestsMs: 1_000,
+};
+
+/** The server ends a watch after this long, and the cache reconnects from where it was. */
+const DEFAULT_WATCH_TIMEOUT_SECONDS = 300;
 const ABSENT_RETRY_MS = 5 * 60_000;
 
 /** Runs list calls with bounded concurrency. */
@@ -180,6 +195,8 @@ export class ClusterWatcher {
   private lastSeen?: Date;
   private readonly api: KubernetesObjectApi;
   private readonly watch: Watch;
+  private readonly backoffs: WatchBackoff;
+  private readonly watchTimeoutSeconds: number;
 
   constructor(
     readonly name: string,
@@ -189,9 +206,13 @@ export class ClusterWatcher {
     private readonly onChange: (change: CacheChange) => void,
     private readonly listGate: ListGate,
     private readonly listPageSize: number,
+    options: { backoff?: WatchBackoff; watchTimeoutSeconds?: number } = {},
   ) {
     this.api = KubernetesObjectApi.makeApiClient(kubeConfig);
     this.watch = new Watch(kubeConfig);
+    this.backoffs = options.backoff ?? DEFAULT_BACKOFF;
+    this.watchTimeoutSeconds =
+      options.watchTimeoutSeconds ?? DEFAULT_WATCH_TIMEOUT_SECONDS;
     for (const spec of KINDS) {
       this.kinds.set(spec.key, { objects: new Map(), synced: false });
     }
@@ -314,19 +335,30 @@ export class ClusterWatcher {
     state.objects.delete(o.uid);
   }
 
+  /** Pending sleeps and open watches, for tests: both stay bounded during an outage. */
+  pending(): { sleeps: number; watches: number } {
+    return { sleeps: this.sleeps.size, watches: this.aborts.size };
+  }
+
   private async sleep(ms: number) {
+    if (this.stopped) return;
     await new Promise<void>(resolve => {
-      const timer = setTimeout(done, ms);
-      function done() {
+      let timer: NodeJS.Timeout | undefined = undefined;
+      const done = () => {
         clearTimeout(timer);
+        this.sleeps.delete(done);
         resolve();
-      }
+      };
+      timer = setTimeout(done, ms);
       this.sleeps.add(done);
     });
   }
 
   private backoff(attempt: number, error: unknown) {
-    const ms = Math.min(BACKOFF_MS.max, BACKOFF_MS.base * 2 ** attempt);
+    const ms = Math.min(
+      this.backoffs.maxMs,
+      this.backoffs.baseMs * 2 ** Math.min(attempt, 30),
+    );
     const jittered = ms / 2 + Math.random() * (ms / 2);
     if (errorCode(error) !== 429) return jittered;
     // Honour Retry-After where the client exposes it (lists); otherwise wait at least a second.
@@ -335,7 +367,7 @@ export class ClusterWatcher {
     const floor =
       Number.isFinite(retryAfter) && retryAfter > 0
         ? retryAfter * 1000
-        : BACKOFF_MS.tooManyRequests;
+        : this.backoffs.tooManyRequestsMs;
     return Math.max(jittered, floor);
   }
 
@@ -432,63 +464,107 @@ export class ClusterWatcher {
     this.onChange({ cluster: this.name, kind: spec.key, type: 'resync' });
   }
 
-  /** Resolves `expired` (relist), `closed` (reconnect now) or with the error. */
+  /**
+   * Resolves `expired` (relist), `closed` (reconnect now) or with the error. An ERROR event other
+   * than 410 also ends in a relist: the watch can no longer be trusted to be complete. An event
+   * that cannot be applied is logged and skipped; the client would otherwise swallow the exception.
+   */
   private watchOnce(
     spec: KindSpec,
     state: KindState,
   ): Promise<'expired' | 'closed' | unknown> {
     return new Promise(resolve => {
       let expired = false;
+      let finished = false;
       let controller: AbortController | undefined;
+      const handle = (type: string, object: WatchedObject) => {
+        this.seen();
+        if (state.error) state.error = undefined;
+        if (type === 'ERROR') {
+          const status = object as unknown as {
+            code?: number;
+            message?: string;
+          };
+          if (status?.code !== 410) {
+            this.logger.warn(
+              `${spec.kind} watch in cluster ${this.name} sent an error (${
+                status?.code ?? '?'
+              }: ${status?.message ?? 'no message'}); relisting`,
+            );
+          }
+          expired = true;
+          controller?.abort();
+          return;
+        }
+        const version = (
+          object?.metadata as { resourceVersion?: string } | undefined
+        )?.resourceVersion;
+        if (version) state.resourceVersion = version;
+        if (type === 'BOOKMARK') return;
+        const trimmed = spec.trim(object);
+        if (type === 'DELETED') {
+          this.remove(spec.key, trimmed);
+          this.onChange({
+            cluster: this.name,
+            kind: spec.key,
+            type: 'delete',
+            object: trimmed,
+          });
+        } else {
+          this.put(spec.key, trimmed);
+          this.onChange({
+            cluster: this.name,
+            kind: spec.key,
+            type: 'upsert',
+            object: trimmed,
+          });
+        }
+      };
       this.watch
         .watch(
           spec.path,
-          { allowWatchBookmarks: true, resourceVersion: state.resourceVersion },
+          {
+            allowWatchBookmarks: true,
+            resourceVersion: state.resourceVersion,
+            timeoutSeconds: this.watchTimeoutSeconds,
+          },
           (type, object) => {
-            this.seen();
-            if (state.error) state.error = undefined;
-            if (type === 'ERROR') {
-              if (object?.code === 410) expired = true;
-              return;
-            }
-            if (object?.metadata?.resourceVersion) {
-              state.resourceVersion = object.metadata.resourceVersion;
-            }
-            if (type === 'BOOKMARK') return;
-            const trimmed = spec.trim(object);
-            if (type === 'DELETED') {
-              this.remove(spec.key, trimmed);
-              this.onChange({
-                cluster: this.name,
-                kind: spec.key,
-                type: 'delete',
-                object: trimmed,
-              });
-            } else {
-              this.put(spec.key, trimmed);
-              this.onChange({
-                cluster: this.name,
-                kind: spec.key,
-                type: 'upsert',
-                object: trimmed,
-              });
+            try {
+              handle(type, object);
+            } catch (error) {
+              const meta = (object as WatchedObject | undefined)?.metadata;
+              this.logger.error(
+                `Cannot read ${spec.kind} ${meta?.namespace ?? ''}/${
+                  meta?.name ?? '?'
+                } of cluster ${this.name} (skipped): ${describe(error)}`,
+              );
             }
           },
           error => {
+            finished = true;
             if (controller) this.aborts.delete(controller);
             if (expired || errorCode(error) === 410) resolve('expired');
-            else if (error) resolve(error);
+            else if (error && !isAbort(error)) resolve(error);
             else resolve('closed');
           },
         )
         .then(
           c => {
             controller = c;
-            if (this.stopped) c.abort();
+            // The watch may have ended before its controller arrived: keep nothing for it.
+            if (finished) return;
+            if (this.stopped || expired) c.abort();
             else this.aborts.add(c);
           },
-          error => resolve(error),
+          error => {
+            finished = true;
+            resolve(error);
+          },
         );
     });
   }
+}
+
+function isAbort(error: unknown): boolean {
+  return (error as { name?: string })?.name === 'AbortError';
 }
