@@ -66,7 +66,7 @@ export class KubernetesFleet implements KubernetesFleetService {
   private readonly listeners = new Set<(event: FleetEvent) => void>();
   private readonly tokenFiles = new Map<
     string,
-    { token: string; at: number }
+    { token: string; at: number; changedAt: number }
   >();
   private timer?: NodeJS.Timeout;
 
@@ -230,13 +230,20 @@ export class KubernetesFleet implements KubernetesFleetService {
         return token;
       }
       case 'tokenFile': {
-        // Projected service-account tokens rotate: re-read the file now and then.
+        // Projected service-account tokens rotate: read the file again when it changed (a rotation
+        // replaces it), and at least every minute.
         const cached = this.tokenFiles.get(auth.path);
-        if (cached && Date.now() - cached.at < TOKEN_FILE_TTL_MS) {
-          return cached.token;
-        }
         let token: string;
+        let changedAt: number;
         try {
+          changedAt = (await fs.stat(auth.path)).mtimeMs;
+          if (
+            cached &&
+            cached.changedAt === changedAt &&
+            Date.now() - cached.at < TOKEN_FILE_TTL_MS
+          ) {
+            return cached.token;
+          }
           token = (await fs.readFile(auth.path, 'utf8')).trim();
         } catch (error) {
           throw new NotFoundError(
@@ -245,7 +252,7 @@ export class KubernetesFleet implements KubernetesFleetService {
             }): ${(error as Error).message}`,
           );
         }
-        this.tokenFiles.set(auth.path, { token, at: Date.now() });
+        this.tokenFiles.set(auth.path, { token, at: Date.now(), changedAt });
         return token;
       }
       default:

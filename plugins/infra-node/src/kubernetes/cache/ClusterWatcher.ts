@@ -193,8 +193,9 @@ export class ClusterWatcher {
   private readonly sleeps = new Set<() => void>();
   private stopped = false;
   private lastSeen?: Date;
-  private readonly api: KubernetesObjectApi;
-  private readonly watch: Watch;
+  private api: KubernetesObjectApi;
+  private watch: Watch;
+  private readonly refreshKubeConfig?: () => Promise<KubeConfig>;
   private readonly backoffs: WatchBackoff;
   private readonly watchTimeoutSeconds: number;
 
@@ -206,8 +207,17 @@ export class ClusterWatcher {
     private readonly onChange: (change: CacheChange) => void,
     private readonly listGate: ListGate,
     private readonly listPageSize: number,
-    options: { backoff?: WatchBackoff; watchTimeoutSeconds?: number } = {},
+    options: {
+      backoff?: WatchBackoff;
+      watchTimeoutSeconds?: number;
+      /**
+       * A fresh KubeConfig (credentials read again), asked for after a 401: a rotated token
+       * file, or a credential changed in config, is picked up without a restart.
+       */
+      refreshKubeConfig?: () => Promise<KubeConfig>;
+    } = {},
   ) {
+    this.refreshKubeConfig = options.refreshKubeConfig;
     this.api = KubernetesObjectApi.makeApiClient(kubeConfig);
     this.watch = new Watch(kubeConfig);
     this.backoffs = options.backoff ?? DEFAULT_BACKOFF;
@@ -354,6 +364,22 @@ export class ClusterWatcher {
     });
   }
 
+  /** After a 401: build the clients again with credentials read again. */
+  private async refreshCredentials(error: unknown) {
+    if (errorCode(error) !== 401 || !this.refreshKubeConfig) return;
+    try {
+      const kubeConfig = await this.refreshKubeConfig();
+      this.api = KubernetesObjectApi.makeApiClient(kubeConfig);
+      this.watch = new Watch(kubeConfig);
+    } catch (e) {
+      this.logger.warn(
+        `Cannot read the credentials of cluster ${this.name} again: ${describe(
+          e,
+        )}`,
+      );
+    }
+  }
+
   private backoff(attempt: number, error: unknown) {
     const ms = Math.min(
       this.backoffs.maxMs,
@@ -396,6 +422,7 @@ export class ClusterWatcher {
               message: describe(outcome),
               unreachable: isConnectionError(outcome),
             };
+            await this.refreshCredentials(outcome);
             await this.sleep(this.backoff(attempt++, outcome));
           }
         }
@@ -416,6 +443,7 @@ export class ClusterWatcher {
             `Cannot list ${spec.kind} in cluster ${this.name}: ${state.error.message}`,
           );
         }
+        await this.refreshCredentials(error);
         await this.sleep(this.backoff(attempt++, error));
       }
     }

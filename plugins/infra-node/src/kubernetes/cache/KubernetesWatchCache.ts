@@ -155,6 +155,7 @@ export class KubernetesWatchCache implements KubernetesCacheService {
       this.emit,
       this.listGate,
       this.lists.listPageSize,
+      { refreshKubeConfig: () => this.fleet.getKubeConfig(cluster.name) },
     );
     this.watchers.set(cluster.name, watcher);
     watcher.start();
