@@ -192,6 +192,11 @@ function searchProjects(api: GcpApi, call: GcpCall) {
     .filter(p => api.store.canSee(call.principal, `projects/${p.projectId}`))
     .filter(match)
     .sort((a, b) => a.projectId.localeCompare(b.projectId));
+  sendProjectPage(call, found);
+}
+
+/** One page of projects, as `projects.search` and `projects.list` answer (no key when empty). */
+function sendProjectPage(call: GcpCall, found: ProjectRecord[]) {
   const { items, nextPageToken } = page(found, call.ctx.query, {
     defaultSize: 500,
     maxSize: 500,
@@ -222,16 +227,7 @@ function listProjects(api: GcpApi, call: GcpCall) {
   const found = api.store.state.projects
     .filter(p => p.parent === parent && (showDeleted || p.state === 'ACTIVE'))
     .sort((a, b) => a.projectId.localeCompare(b.projectId));
-  const { items, nextPageToken } = page(found, call.ctx.query, {
-    defaultSize: 500,
-    maxSize: 500,
-  });
-  send(call, {
-    ...(items.length
-      ? { projects: items.map(p => renderProject(p, call.style)) }
-      : {}),
-    ...(nextPageToken ? { nextPageToken } : {}),
-  });
+  sendProjectPage(call, found);
 }
 
 /** Applies the project operations' effects when they complete. */
