@@ -44,22 +44,23 @@ export function gcpClients(sandbox: Sandbox, options: GcpClientsOptions = {}) {
 
 export type GcpClients = ReturnType<typeof gcpClients>;
 
-/** The gRPC code of a client error (`GoogleError.code`). */
-export async function codeOf(p: Promise<unknown>): Promise<number | undefined> {
-  try {
-    await p;
-  } catch (e) {
-    return (e as { code?: number }).code;
-  }
-  throw new Error('expected the call to fail');
+/** What a Google client's error carries (google-gax `GoogleError`). */
+export interface GoogleClientError extends Error {
+  code?: number;
+  reason?: string;
+  details?: unknown;
+  /** The google.rpc details; a BadRequest carries its field violations. */
+  statusDetails?: Array<{
+    fieldViolations?: Array<{ field?: string; description?: string }>;
+  }>;
 }
 
 /** The error a call fails with. */
-export async function errorOf(p: Promise<unknown>): Promise<any> {
+export async function errorOf(p: Promise<unknown>): Promise<GoogleClientError> {
   try {
     await p;
   } catch (e) {
-    return e;
+    return e as GoogleClientError;
   }
   throw new Error('expected the call to fail');
 }
@@ -73,3 +74,8 @@ export const FAST_GCP = {
   clusterCreateMs: 150,
   clusterDeleteMs: 40,
 };
+
+/** The gRPC code of a client error (`GoogleError.code`). */
+export async function codeOf(p: Promise<unknown>): Promise<number | undefined> {
+  return (await errorOf(p)).code;
+}

@@ -152,7 +152,7 @@ describe('GCP imitation: Cloud Billing v1 and Service Usage v1 through the Googl
       }),
     );
     expect(malformed.code).toBe(3);
-    expect(malformed.statusDetails[0].fieldViolations[0].field).toBe(
+    expect(malformed.statusDetails?.[0].fieldViolations?.[0].field).toBe(
       'service_ids[0]',
     );
     const unknown = await errorOf(

@@ -196,7 +196,7 @@ describe('GCP imitation: Container v1 through @google-cloud/container', () => {
       gcp.container.createCluster({ parent, cluster: { initialNodeCount: 1 } }),
     );
     expect(noName.code).toBe(3);
-    expect(noName.statusDetails[0].fieldViolations).toEqual([
+    expect(noName.statusDetails?.[0].fieldViolations).toEqual([
       expect.objectContaining({ field: 'cluster.name' }),
     ]);
     const badPools = await errorOf(

@@ -2,6 +2,7 @@ import https from 'node:https';
 import { AuthorizationV1Api } from '@kubernetes/client-node';
 import { startSandbox, Sandbox } from '../sandbox';
 import { FAST, kubeConfigFor, statusOf } from '../__testUtils__/kube';
+import type { Problem } from './problems';
 
 /** The Accept header kubectl get sends (server-side printing). */
 const TABLE_ACCEPT =
@@ -75,7 +76,7 @@ describe('kubernetes imitation: as strict as a real apiserver', () => {
       expect(res.body.kind).toBe('Table');
       names.push(
         ...res.body.rows.map(
-          (r: any) =>
+          (r: { object: { metadata: { namespace: string; name: string } } }) =>
             `${r.object.metadata.namespace}/${r.object.metadata.name}`,
         ),
       );
@@ -267,7 +268,7 @@ describe('kubernetes imitation: as strict as a real apiserver', () => {
     }
   });
 
-  async function fetchProblems(): Promise<any[]> {
+  async function fetchProblems(): Promise<Problem[]> {
     const res = await call('GET', '/_sandbox/problems', {
       base: sandbox.kubernetes.clusters[0].controlUrl,
     });
@@ -311,7 +312,7 @@ describe('kubernetes imitation: as strict as a real apiserver', () => {
 
     const empty = await authz
       .createSelfSubjectAccessReview({
-        body: { spec: {} } as any,
+        body: { spec: {} },
       })
       .catch(e => e);
     expect(empty.code).toBe(422);

@@ -6,6 +6,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import {
   gcpServiceFactory,
@@ -16,7 +17,7 @@ import {
   KubernetesFleetService,
 } from '@groundcrew/plugin-infra-node';
 import { Sandbox, startSandbox } from '@groundcrew/sandbox';
-import { readGcpActionsConfig } from '../config';
+import { GcpActionsConfig, readGcpActionsConfig } from '../config';
 import { recordingAuditor } from './recordingAuditor';
 
 /** The demo organization's folders and billing account in the sandbox. */
@@ -105,13 +106,40 @@ export async function startGcpTestEnv() {
       }),
     ],
   });
+  const { gcp, fleet } = services!;
+  const config = readGcpActionsConfig(new ConfigReader(data));
+  const auditor = recordingAuditor();
   return {
     sandbox,
-    gcp: services!.gcp,
-    fleet: services!.fleet,
-    config: readGcpActionsConfig(new ConfigReader(data)),
+    gcp,
+    fleet,
+    config,
     /** Every audit event the actions built on this env recorded. */
-    auditor: recordingAuditor(),
+    auditor,
+    /**
+     * What an action is built with: this env's GCP, fleet, auditor and config, and a user who owns
+     * `ownership` (the platform group unless told otherwise) and whom the policy allows or denies.
+     */
+    deps(
+      options: {
+        ownership?: string[];
+        permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
+        config?: Partial<GcpActionsConfig>;
+      } = {},
+    ) {
+      return {
+        gcp,
+        fleet,
+        permissions: mockServices.permissions({
+          result: options.permission ?? AuthorizeResult.ALLOW,
+        }),
+        userInfo: mockServices.userInfo({
+          ownershipEntityRefs: options.ownership ?? ['group:default/platform'],
+        }),
+        auditor,
+        config: { ...config, ...options.config },
+      };
+    },
     control: sandbox.gcp!.control,
     /** Mutating calls the GCP imitation has answered so far. */
     mutations: async () => (await sandbox.gcp!.control.counters()).mutations,

@@ -1,4 +1,3 @@
-import { mockServices } from '@backstage/backend-test-utils';
 import fc from 'fast-check';
 import { z } from 'zod/v3';
 import {
@@ -75,10 +74,6 @@ describe('bad input to the GCP actions (property-based)', () => {
   });
   afterAll(() => env.stop());
 
-  const userInfo = mockServices.userInfo({
-    ownershipEntityRefs: ['group:default/platform'],
-  });
-
   it.each([
     ['gcp:project:create', validProject],
     ['gke:cluster:create', validCluster],
@@ -87,21 +82,8 @@ describe('bad input to the GCP actions (property-based)', () => {
     async (id, valid) => {
       const action =
         id === 'gcp:project:create'
-          ? createGcpProjectCreateAction({
-              gcp: env.gcp,
-              permissions: mockServices.permissions(),
-              userInfo,
-              auditor: env.auditor,
-              config: env.config,
-            })
-          : createGkeClusterCreateAction({
-              gcp: env.gcp,
-              fleet: env.fleet,
-              permissions: mockServices.permissions(),
-              userInfo,
-              auditor: env.auditor,
-              config: env.config,
-            });
+          ? createGcpProjectCreateAction(env.deps())
+          : createGkeClusterCreateAction(env.deps());
       const schema = (
         id === 'gcp:project:create' ? projectSchema : clusterSchema
       )(z);

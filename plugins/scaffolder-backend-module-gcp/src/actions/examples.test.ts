@@ -1,4 +1,3 @@
-import { mockServices } from '@backstage/backend-test-utils';
 import yaml from 'yaml';
 import { createGcpProjectCreateAction } from './gcpProjectCreate';
 import { createGkeClusterCreateAction } from './gkeClusterCreate';
@@ -14,18 +13,9 @@ describe('every documented example runs against the imitations', () => {
   afterAll(() => env.stop());
 
   function actions() {
-    const common = {
-      gcp: env.gcp,
-      permissions: mockServices.permissions(),
-      userInfo: mockServices.userInfo({
-        ownershipEntityRefs: ['group:default/platform'],
-      }),
-      auditor: env.auditor,
-      config: env.config,
-    };
     return [
-      createGcpProjectCreateAction(common),
-      createGkeClusterCreateAction({ ...common, fleet: env.fleet }),
+      createGcpProjectCreateAction(env.deps()),
+      createGkeClusterCreateAction(env.deps()),
     ];
   }
 

@@ -1,4 +1,3 @@
-import { mockServices } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createGcpProjectCreateAction } from './gcpProjectCreate';
 import {
@@ -10,10 +9,8 @@ import {
 
 type Env = Awaited<ReturnType<typeof startGcpTestEnv>>;
 
-const teamAi = mockServices.userInfo({
-  userEntityRef: 'user:default/demo',
-  ownershipEntityRefs: ['user:default/demo', 'group:default/team-ai'],
-});
+/** The demo user: a member of team-ai, which owns the team-ai folder. */
+const teamAi = ['user:default/demo', 'group:default/team-ai'];
 
 function input(projectId: string, extra: Record<string, unknown> = {}) {
   return {
@@ -39,13 +36,7 @@ describe('gcp:project:create against the GCP imitation', () => {
   afterAll(() => env.stop());
   beforeEach(async () => {
     await env.control.clearFaults();
-    action = createGcpProjectCreateAction({
-      gcp: env.gcp,
-      permissions: mockServices.permissions(),
-      userInfo: teamAi,
-      auditor: env.auditor,
-      config: env.config,
-    });
+    action = createGcpProjectCreateAction(env.deps({ ownership: teamAi }));
   });
 
   const run = (i: Record<string, unknown>, opts?: { dryRun?: boolean }) =>
@@ -215,13 +206,12 @@ describe('gcp:project:create against the GCP imitation', () => {
   });
 
   it('an operation that never finishes times out with a message that says a re-run picks it up', async () => {
-    const impatient = createGcpProjectCreateAction({
-      gcp: env.gcp,
-      permissions: mockServices.permissions(),
-      userInfo: teamAi,
-      auditor: env.auditor,
-      config: { ...env.config, projectOperationTimeoutMs: 300 },
-    });
+    const impatient = createGcpProjectCreateAction(
+      env.deps({
+        ownership: teamAi,
+        config: { projectOperationTimeoutMs: 300 },
+      }),
+    );
     await env.control.hangNextOperations({ kind: 'createProject', count: 1 });
     const c = actionContext(input('ai-gw-hang-1'));
     await expect(impatient.handler(c.ctx as never)).rejects.toThrow(
@@ -240,15 +230,7 @@ describe('gcp:project:create against the GCP imitation', () => {
   });
 
   it('refuses a visible project that Groundcrew did not make, and adopts it with allowExisting', async () => {
-    const platform = createGcpProjectCreateAction({
-      gcp: env.gcp,
-      permissions: mockServices.permissions(),
-      userInfo: mockServices.userInfo({
-        ownershipEntityRefs: ['group:default/platform'],
-      }),
-      auditor: env.auditor,
-      config: env.config,
-    });
+    const platform = createGcpProjectCreateAction(env.deps());
     const runAsPlatform = (i: Record<string, unknown>) =>
       runAction(platform, i);
     const before = await mutations();
@@ -279,19 +261,11 @@ describe('gcp:project:create against the GCP imitation', () => {
   });
 
   it('only owners of the parent or the platform group may create there', async () => {
-    const outsider = createGcpProjectCreateAction({
-      gcp: env.gcp,
-      permissions: mockServices.permissions(),
-      userInfo: mockServices.userInfo({
-        userEntityRef: 'user:default/casey',
-        ownershipEntityRefs: [
-          'user:default/casey',
-          'group:default/team-commerce',
-        ],
+    const outsider = createGcpProjectCreateAction(
+      env.deps({
+        ownership: ['user:default/casey', 'group:default/team-commerce'],
       }),
-      auditor: env.auditor,
-      config: env.config,
-    });
+    );
     const before = await mutations();
     const c = actionContext(input('ai-gw-denied-1'));
     await expect(outsider.handler(c.ctx as never)).rejects.toMatchObject({
@@ -300,13 +274,9 @@ describe('gcp:project:create against the GCP imitation', () => {
         /^parent: only members of group:default\/platform or group:default\/team-ai may create/,
       ),
     });
-    const denied = createGcpProjectCreateAction({
-      gcp: env.gcp,
-      permissions: mockServices.permissions({ result: AuthorizeResult.DENY }),
-      userInfo: teamAi,
-      auditor: env.auditor,
-      config: env.config,
-    });
+    const denied = createGcpProjectCreateAction(
+      env.deps({ ownership: teamAi, permission: AuthorizeResult.DENY }),
+    );
     await expect(
       denied.handler(actionContext(input('ai-gw-denied-2')).ctx as never),
     ).rejects.toThrow(/permission groundcrew.gcp.project.create denied/);
@@ -325,15 +295,7 @@ describe('gcp:project:create against the GCP imitation', () => {
       name: 'InputError',
       message: expect.stringMatching(/^billingAccount: /),
     });
-    const platform = createGcpProjectCreateAction({
-      gcp: env.gcp,
-      permissions: mockServices.permissions(),
-      userInfo: mockServices.userInfo({
-        ownershipEntityRefs: ['group:default/platform'],
-      }),
-      auditor: env.auditor,
-      config: env.config,
-    });
+    const platform = createGcpProjectCreateAction(env.deps());
     await expect(
       platform.handler(
         actionContext(input('ai-gw-bill-2', { parent: 'folders/999999' }))

@@ -1,4 +1,3 @@
-import { mockServices } from '@backstage/backend-test-utils';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { createGkeClusterCreateAction } from './gkeClusterCreate';
 import {
@@ -40,16 +39,7 @@ describe('gke:cluster:create against the GCP and Kubernetes imitations', () => {
   afterAll(() => env.stop());
   beforeEach(async () => {
     await env.control.clearFaults();
-    action = createGkeClusterCreateAction({
-      gcp: env.gcp,
-      fleet: env.fleet,
-      permissions: mockServices.permissions(),
-      userInfo: mockServices.userInfo({
-        ownershipEntityRefs: ['group:default/platform'],
-      }),
-      auditor: env.auditor,
-      config: env.config,
-    });
+    action = createGkeClusterCreateAction(env.deps());
   });
 
   const run = (i: Record<string, unknown>, opts?: { dryRun?: boolean }) =>
@@ -265,16 +255,9 @@ describe('gke:cluster:create against the GCP and Kubernetes imitations', () => {
   });
 
   it("only the project parent's owners or the platform group may create clusters in it", async () => {
-    const outsider = createGkeClusterCreateAction({
-      gcp: env.gcp,
-      fleet: env.fleet,
-      permissions: mockServices.permissions(),
-      userInfo: mockServices.userInfo({
-        ownershipEntityRefs: ['group:default/team-ai'],
-      }),
-      auditor: env.auditor,
-      config: env.config,
-    });
+    const outsider = createGkeClusterCreateAction(
+      env.deps({ ownership: ['group:default/team-ai'] }),
+    );
     const before = await mutations();
     await expect(
       outsider.handler(actionContext(input('gke-denied-a')).ctx as never),
