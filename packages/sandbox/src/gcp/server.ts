@@ -301,9 +301,15 @@ export class GcpServer {
       const parsed = JSON.parse(
         fs.readFileSync(file, 'utf8'),
       ) as PersistedState;
-      return parsed.version === 1 ? parsed.state : undefined;
-    } catch {
-      // A damaged file is ignored: the sandbox starts from the fixture.
+      if (parsed.version === 1) return parsed.state;
+      throw new Error(`unknown version ${parsed.version}`);
+    } catch (e) {
+      // A damaged file is not fatal: the sandbox starts from the fixture, and says it lost state.
+      process.stderr.write(
+        `[sandbox gcp] ignoring ${file} (${
+          (e as Error).message
+        }); starting from the demo state\n`,
+      );
       return undefined;
     }
   }
