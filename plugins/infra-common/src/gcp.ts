@@ -88,6 +88,26 @@ export const GCP_REGIONS: ReadonlyArray<{ id: string; location: string }> = [
 ];
 
 /**
+ * A region the cluster wizard offers; `location` is empty for a configured region Groundcrew has no
+ * name for.
+ *
+ * @public
+ */
+export type GcpRegion = (typeof GCP_REGIONS)[number];
+
+/**
+ * A billing account Groundcrew may link projects to.
+ *
+ * @public
+ */
+export interface GcpBillingAccount {
+  /** `billingAccounts/XXXXXX-XXXXXX-XXXXXX` */
+  name: string;
+  displayName: string;
+  open: boolean;
+}
+
+/**
  * A GCP project as Groundcrew shows it.
  *
  * @public
@@ -163,3 +183,11 @@ export interface GkeCluster {
   labels: Record<string, string>;
   currentMasterVersion?: string;
 }
+
+/**
+ * A GKE cluster as the wizard's lookups answer it: no CA certificate, which a browser has no use
+ * for.
+ *
+ * @public
+ */
+export type GkeClusterSummary = Omit<GkeCluster, 'caCertificatePem'>;

@@ -1,21 +1,14 @@
 import { InputError } from '@backstage/errors';
 import {
   GCP_REGIONS,
+  GcpBillingAccount,
   GcpProject,
   GcpProjectIdAvailability,
   gcpProjectIdProblem,
-  GkeCluster,
+  GcpRegion,
+  GkeClusterSummary,
 } from '@groundcrew/plugin-infra-common';
-import { GcpBillingAccount, GcpService } from '@groundcrew/plugin-infra-node';
-
-/**
- * A region the cluster wizard offers; `location` is empty for a configured region Groundcrew has
- * no name for.
- */
-export type GcpRegion = (typeof GCP_REGIONS)[number];
-
-/** A GKE cluster as the wizard sees it: no CA certificate, which it has no use for. */
-export type GkeClusterSummary = Omit<GkeCluster, 'caCertificatePem'>;
+import { GcpService } from '@groundcrew/plugin-infra-node';
 
 /** What the lookups read of GCP. */
 export type GcpLookupSource = Pick<

@@ -1,21 +1,12 @@
 import type {
+  GcpBillingAccount,
   GcpProject,
   GkeCluster,
   GkeNodePool,
   GkeReleaseChannel,
 } from '@groundcrew/plugin-infra-common';
 
-/**
- * A billing account Groundcrew may link projects to.
- *
- * @public
- */
-export interface GcpBillingAccount {
-  /** `billingAccounts/XXXXXX-XXXXXX-XXXXXX` */
-  name: string;
-  displayName: string;
-  open: boolean;
-}
+export type { GcpBillingAccount };
 
 /**
  * An IAM policy of a project. `etag` makes a write fail (409) when someone changed it meanwhile.

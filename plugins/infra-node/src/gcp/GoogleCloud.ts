@@ -203,6 +203,28 @@ function etagToString(etag: unknown): string {
   return Buffer.from(etag as Uint8Array).toString('base64');
 }
 
+/** An IAM policy as Google's client decodes it, as Groundcrew passes it on. */
+function toPolicy(
+  policy: {
+    version?: number | null;
+    etag?: unknown;
+    bindings?: Array<{
+      role?: string | null;
+      members?: string[] | null;
+    }> | null;
+  },
+  defaultVersion: number,
+): GcpIamPolicy {
+  return {
+    version: policy.version ?? defaultVersion,
+    etag: etagToString(policy.etag),
+    bindings: (policy.bindings ?? []).map(b => ({
+      role: b.role ?? '',
+      members: [...(b.members ?? [])],
+    })),
+  };
+}
+
 /**
  * The default {@link GcpService}, on Google's Node clients in their REST mode.
  *
@@ -438,14 +460,7 @@ export class GoogleCloud implements GcpService {
           options: { requestedPolicyVersion: 3 },
         }),
     );
-    return {
-      version: policy.version ?? 1,
-      etag: etagToString(policy.etag),
-      bindings: (policy.bindings ?? []).map(b => ({
-        role: b.role ?? '',
-        members: [...(b.members ?? [])],
-      })),
-    };
+    return toPolicy(policy, 1);
   }
 
   async setIamPolicy(projectId: string, policy: GcpIamPolicy) {
@@ -461,14 +476,7 @@ export class GoogleCloud implements GcpService {
           },
         }),
     );
-    return {
-      version: written.version ?? policy.version,
-      etag: etagToString(written.etag),
-      bindings: (written.bindings ?? []).map(b => ({
-        role: b.role ?? '',
-        members: [...(b.members ?? [])],
-      })),
-    };
+    return toPolicy(written, policy.version);
   }
 
   async getCluster(ref: { projectId: string; location: string; name: string }) {

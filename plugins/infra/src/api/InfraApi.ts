@@ -1,37 +1,13 @@
 import { createApiRef } from '@backstage/core-plugin-api';
-import {
-  GCP_REGIONS,
+import type {
+  GcpBillingAccount,
   GcpProject,
+  GcpRegion,
   GcpProjectIdAvailability,
-  GkeCluster,
+  GkeClusterSummary,
 } from '@groundcrew/plugin-infra-common';
 
-/**
- * A region the cluster wizard offers; `location` is empty for a configured region Groundcrew has no
- * name for.
- *
- * @public
- */
-export type GcpRegion = (typeof GCP_REGIONS)[number];
-
-/**
- * A billing account Groundcrew may link projects to.
- *
- * @public
- */
-export interface GcpBillingAccount {
-  /** `billingAccounts/XXXXXX-XXXXXX-XXXXXX` */
-  name: string;
-  displayName: string;
-  open: boolean;
-}
-
-/**
- * A GKE cluster as the lookups answer it (without its CA certificate).
- *
- * @public
- */
-export type GkeClusterSummary = Omit<GkeCluster, 'caCertificatePem'>;
+export type { GcpBillingAccount, GcpRegion, GkeClusterSummary };
 
 /**
  * Options every lookup takes.

@@ -262,9 +262,7 @@ export function createGkeClusterCreateAction(options: {
           `name: ${where} already has a cluster named ${name} that Groundcrew did not create`,
         );
       }
-      const broken =
-        cluster &&
-        (cluster.status === 'ERROR' || cluster.status === 'DEGRADED');
+      const broken = cluster && isBroken(cluster);
       if (!cluster) plan.push(`create cluster ${name} in ${where}`);
       else if (broken) {
         plan.push(
@@ -339,10 +337,7 @@ export function createGkeClusterCreateAction(options: {
               key: `gke.${where}/${name}.delete-broken`,
               fn: async () => {
                 const now = await gcp.getCluster({ projectId, location, name });
-                if (
-                  now &&
-                  (now.status === 'ERROR' || now.status === 'DEGRADED')
-                ) {
+                if (now && isBroken(now)) {
                   const op = await gcp.deleteCluster({
                     projectId,
                     location,
@@ -425,6 +420,11 @@ export function createGkeClusterCreateAction(options: {
   });
 }
 
+/** A cluster GKE could not make (or keep) whole: a re-run deletes and creates it again. */
+function isBroken(cluster: GkeCluster): boolean {
+  return cluster.status === 'ERROR' || cluster.status === 'DEGRADED';
+}
+
 /** Reads the cluster until it runs (after its operation is done, GKE may still be reconciling). */
 async function waitUntilRunning(
   gcp: GcpService,
@@ -447,7 +447,7 @@ async function waitUntilRunning(
     if (cluster.status === 'RUNNING' && cluster.endpoint) {
       return cluster as GkeCluster & { endpoint: string };
     }
-    if (cluster.status === 'ERROR' || cluster.status === 'DEGRADED') {
+    if (isBroken(cluster)) {
       throw new ServiceUnavailableError(
         `Cluster ${ref.name} is ${cluster.status}: ${
           cluster.statusMessage ?? 'GKE gave no reason'
