@@ -1,4 +1,3 @@
-import path from 'node:path';
 import request from 'supertest';
 import {
   mockCredentials,
@@ -15,35 +14,16 @@ import groundcrewPolicy, {
 import { catalogEntityDeletePermission } from '@backstage/plugin-catalog-common/alpha';
 import { ConditionalPolicyDecision } from '@backstage/plugin-permission-common';
 import { PolicyQueryUser } from '@backstage/plugin-permission-node';
+import {
+  demoCatalogConfig,
+  waitForEntities,
+} from './__testUtils__/demoCatalog';
 import { demoOwnership, demoUserInfoFactory } from './__testUtils__/demoUsers';
-
-const repo = path.resolve(__dirname, '../../..');
 
 function config(extra: object = {}) {
   return mockServices.rootConfig.factory({
     data: {
-      backend: {
-        baseUrl: 'http://localhost:0',
-        database: { client: 'better-sqlite3', connection: ':memory:' },
-      },
-      catalog: {
-        rules: [
-          {
-            allow: [
-              'Component',
-              'System',
-              'Domain',
-              'Group',
-              'User',
-              'Location',
-            ],
-          },
-        ],
-        locations: [
-          { type: 'file', target: path.join(repo, 'examples/all.yaml') },
-        ],
-        processingInterval: { seconds: 1 },
-      },
+      ...demoCatalogConfig(),
       permission: { enabled: true },
       ...extra,
     },
@@ -73,13 +53,7 @@ describe('the portal backend', () => {
     server = backend.server;
     stop = () => backend.stop();
     // The catalog ingests the demo entities in the background.
-    for (let i = 0; i < 100; i++) {
-      const res = await request(server)
-        .get('/api/catalog/entities/by-name/user/default/casey')
-        .set('Authorization', mockCredentials.service.header());
-      if (res.status === 200) break;
-      await new Promise(r => setTimeout(r, 200));
-    }
+    await waitForEntities(server, ['user/default/casey']);
   }, 60_000);
 
   afterAll(() => stop());

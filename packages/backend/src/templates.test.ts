@@ -1,4 +1,3 @@
-import path from 'node:path';
 import request from 'supertest';
 import { AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import {
@@ -21,9 +20,11 @@ import {
   Sandbox,
   startSandbox,
 } from '@groundcrew/sandbox';
+import {
+  demoCatalogConfig,
+  waitForEntities,
+} from './__testUtils__/demoCatalog';
 import { demoUserInfoFactory } from './__testUtils__/demoUsers';
-
-const repo = path.resolve(__dirname, '../../..');
 
 interface Task {
   status: string;
@@ -65,33 +66,7 @@ describe('the GCP project and GKE cluster templates, through the scaffolder task
       features: [
         mockServices.rootConfig.factory({
           data: {
-            backend: {
-              baseUrl: 'http://localhost:0',
-              database: { client: 'better-sqlite3', connection: ':memory:' },
-            },
-            catalog: {
-              rules: [
-                {
-                  allow: [
-                    'Component',
-                    'System',
-                    'Domain',
-                    'Group',
-                    'User',
-                    'Location',
-                    'Template',
-                  ],
-                },
-              ],
-              locations: [
-                { type: 'file', target: path.join(repo, 'examples/all.yaml') },
-                {
-                  type: 'file',
-                  target: path.join(repo, 'templates/*/template.yaml'),
-                },
-              ],
-              processingInterval: { seconds: 1 },
-            },
+            ...demoCatalogConfig({ templates: true }),
             // The test backend's mock auth drops the `actor` of an on-behalf-of token, so with the
             // permission backend on, the scaffolder's catalog reads (user, no actor, no
             // resourceRef) are refused as direct user requests, which a real backend never sends.
@@ -128,31 +103,11 @@ describe('the GCP project and GKE cluster templates, through the scaffolder task
       ],
     });
     // The catalog reads the templates in the background.
-    for (let i = 0; ; i++) {
-      const res = await request(backend.server)
-        .get('/api/catalog/entities/by-name/template/default/gke-cluster')
-        .set('Authorization', mockCredentials.service.header());
-      const users = await request(backend.server)
-        .get('/api/catalog/entities/by-name/user/default/demo')
-        .set('Authorization', mockCredentials.service.header());
-      if (res.status === 200 && users.status === 200) break;
-      if (i > 150) {
-        const all = await request(backend.server)
-          .get('/api/catalog/entities')
-          .set('Authorization', mockCredentials.service.header());
-        throw new Error(
-          `the catalog did not read the templates: ${res.status} ${
-            users.status
-          } ${JSON.stringify(
-            all.body.map(
-              (e: { kind: string; metadata: { name: string } }) =>
-                `${e.kind}:${e.metadata.name}`,
-            ),
-          )}`,
-        );
-      }
-      await new Promise(r => setTimeout(r, 200));
-    }
+    await waitForEntities(backend.server, [
+      'template/default/gke-cluster',
+      'template/default/gcp-project',
+      'user/default/demo',
+    ]);
   }, 120_000);
 
   afterAll(async () => {
