@@ -53,6 +53,18 @@ export const gkeClusterCreatePermission = createPermission({
 });
 
 /**
+ * Turn up a Runway service from a template: a namespace, a registration token and a Flux
+ * HelmRelease on a fleet cluster, or a Cloud Run service. The action also checks that the user is
+ * in the service's owner group (or the platform group).
+ *
+ * @public
+ */
+export const runwayServiceCreatePermission = createPermission({
+  name: 'groundcrew.runway.service.create',
+  attributes: { action: 'create' },
+});
+
+/**
  * Every Groundcrew permission with the audience the default policy grants it to. A feature plugin
  * that adds a permission adds it here, so the policy, the frontend and the docs see one list.
  *
@@ -65,6 +77,7 @@ export const groundcrewPermissionRules: ReadonlyArray<{
   { permission: fleetClusterRegisterPermission, audience: 'platform' },
   { permission: gcpProjectCreatePermission, audience: 'owners' },
   { permission: gkeClusterCreatePermission, audience: 'owners' },
+  { permission: runwayServiceCreatePermission, audience: 'owners' },
 ];
 
 /**

@@ -55,3 +55,6 @@ export type {
   GkeClusterSpec,
   GkeOperation,
 } from './gcp/GcpService';
+export { audited } from './scaffolder/audited';
+export { checkInput } from './scaffolder/checkInput';
+export type { InputSchema } from './scaffolder/checkInput';

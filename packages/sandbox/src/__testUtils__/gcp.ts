@@ -5,12 +5,13 @@ import {
   OrganizationsClient,
   ProjectsClient,
 } from '@google-cloud/resource-manager';
+import { RevisionsClient, ServicesClient } from '@google-cloud/run';
 import { ServiceUsageClient } from '@google-cloud/service-usage';
 // The auth client the portal points Google's clients with. Test-only, and by
 // path: declaring the package would make a dependency cycle (it tests
 // against this sandbox), and its index would load the whole backend.
 // eslint-disable-next-line @backstage/no-forbidden-package-imports
-import { StaticTokenAuthClient } from '@groundcrew/plugin-infra-node/src/gcp/StaticTokenAuthClient';
+import { StaticTokenAuthClient } from '@groundcrew/plugin-infra-node';
 import type { Sandbox } from '../sandbox';
 
 export interface GcpClientsOptions {
@@ -39,6 +40,8 @@ export function gcpClients(sandbox: Sandbox, options: GcpClientsOptions = {}) {
     billing: new CloudBillingClient(opts),
     serviceUsage: new ServiceUsageClient(opts),
     container: new ClusterManagerClient(opts),
+    runServices: new ServicesClient(opts),
+    runRevisions: new RevisionsClient(opts),
   };
 }
 
@@ -73,6 +76,9 @@ export const FAST_GCP = {
   serviceEnableMs: 30,
   clusterCreateMs: 150,
   clusterDeleteMs: 40,
+  runServiceCreateMs: 40,
+  runServiceUpdateMs: 40,
+  runServiceDeleteMs: 20,
 };
 
 /** The gRPC code of a client error (`GoogleError.code`). */

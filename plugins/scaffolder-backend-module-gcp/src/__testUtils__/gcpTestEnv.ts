@@ -1,13 +1,7 @@
-import { Writable } from 'node:stream';
-import type { JsonObject } from '@backstage/types';
-import {
-  createBackendPlugin,
-  LoggerService,
-} from '@backstage/backend-plugin-api';
+import { createBackendPlugin } from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import {
   gcpServiceFactory,
   gcpServiceRef,
@@ -18,7 +12,9 @@ import {
 } from '@groundcrew/plugin-infra-node';
 import { Sandbox, startSandbox } from '@groundcrew/sandbox';
 import { GcpActionsConfig, readGcpActionsConfig } from '../config';
-import { recordingAuditor } from './recordingAuditor';
+import { recordingAuditor } from '@groundcrew/plugin-infra-node/testUtils';
+
+export { actionContext, runAction } from '@groundcrew/plugin-infra-node/testUtils';
 
 /** The demo organization's folders and billing account in the sandbox. */
 export const DEMO = {
@@ -148,48 +144,4 @@ export async function startGcpTestEnv() {
       await sandbox.stop();
     },
   };
-}
-
-/** A logger that keeps what the action wrote, as the task log would show it. */
-export function recordingLogger(): LoggerService & { lines: string[] } {
-  const lines: string[] = [];
-  const make = (): LoggerService => ({
-    info: m => void lines.push(m),
-    warn: m => void lines.push(`WARN ${m}`),
-    error: m => void lines.push(`ERROR ${m}`),
-    debug: () => undefined,
-    child: () => make(),
-  });
-  return Object.assign(make(), { lines });
-}
-
-/** A mock action context with a user, a recording logger, and dry run when asked. */
-export function actionContext<I extends Record<string, unknown>>(
-  input: I,
-  options: { dryRun?: boolean } = {},
-) {
-  const logger = recordingLogger();
-  const outputs: Record<string, unknown> = {};
-  const base = createMockActionContext({ input: input as JsonObject, logger });
-  const ctx = {
-    ...base,
-    logStream: new Writable({ write: (_c, _e, cb) => cb() }),
-    isDryRun: options.dryRun ?? false,
-    user: { ref: 'user:default/mock' },
-    output: (name: string, value: unknown) => {
-      outputs[name] = value;
-    },
-  } as typeof base;
-  return { ctx, outputs, logger };
-}
-
-/** Runs an action's handler as the scaffolder would, and returns what it output and logged. */
-export async function runAction(
-  action: { handler: (ctx: never) => Promise<void> },
-  input: Record<string, unknown>,
-  options: { dryRun?: boolean } = {},
-) {
-  const c = actionContext(input, options);
-  await action.handler(c.ctx as never);
-  return c;
 }

@@ -10,11 +10,10 @@ import {
   gcpProjectIdProblem,
 } from '@groundcrew/plugin-infra-common';
 import type { GcpIamPolicy, GcpService } from '@groundcrew/plugin-infra-node';
+import { audited, checkInput } from '@groundcrew/plugin-infra-node';
 import { z } from 'zod/v3';
 import type { GcpActionsConfig } from '../config';
-import { audited } from './audit';
 import { authorizeCreate } from './authorizeCreate';
-import { checkInput } from './checkInput';
 import { gcpLabels } from './gcpLabels';
 import { examples } from './gcpProjectCreate.examples';
 

@@ -20,11 +20,10 @@ import type {
   GkeClusterSpec,
   KubernetesFleetService,
 } from '@groundcrew/plugin-infra-node';
+import { audited, checkInput } from '@groundcrew/plugin-infra-node';
 import { z } from 'zod/v3';
 import type { GcpActionsConfig } from '../config';
-import { audited } from './audit';
 import { authorizeCreate } from './authorizeCreate';
-import { checkInput } from './checkInput';
 import { gcpLabels } from './gcpLabels';
 import { examples } from './gkeClusterCreate.examples';
 import { MANAGED_BY_LABEL } from './gcpProjectCreate';

@@ -4,11 +4,14 @@ import type { JsonObject } from '@backstage/types';
 /**
  * Runs the writes of one action run inside one audit event: who, what, the state before and the
  * plan, then the result (or the error). A run with nothing to write records nothing.
+ *
+ * @public
  */
 export async function audited<T extends JsonObject>(
   auditor: AuditorService,
   event: {
-    eventId: 'gcp-project-create' | 'gke-cluster-create';
+    /** Kebab-case, e.g. `gke-cluster-create`. */
+    eventId: string;
     actor: string;
     target: string;
     before: JsonObject;
