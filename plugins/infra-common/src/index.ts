@@ -8,3 +8,5 @@ export * from './permissions';
 export * from './cluster';
 export * from './board';
 export * from './gcp';
+export * from './runway';
+export * from './cloudRun';

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ClusterState } from './cluster';
+import { HelmController } from './flux/helmController';
 import type { KindInfo } from './kinds';
 import { deepEqual } from './patch';
 import {
@@ -72,6 +73,7 @@ export class Controllers {
   private unsubscribe: (() => void) | undefined;
   private stopped = false;
   private readonly nodes: string[];
+  private readonly helm: HelmController;
   private readonly kinds: {
     deploy: KindInfo;
     rs: KindInfo;
@@ -96,6 +98,7 @@ export class Controllers {
       ),
   ) {
     this.nodes = nodeNames(clusterName);
+    this.helm = new HelmController(state);
     this.kinds = {
       deploy: state.kind('apps/v1', 'Deployment'),
       rs: state.kind('apps/v1', 'ReplicaSet'),
@@ -174,8 +177,12 @@ export class Controllers {
       }
       case 'helm.toolkit.fluxcd.io/helmreleases':
       case 'kustomize.toolkit.fluxcd.io/kustomizations':
-        if (ev.type === 'DELETED') this.clearTimers(o.metadata.uid!);
-        else this.maybeReconcileFlux(o);
+        if (ev.type !== 'DELETED') this.maybeReconcileFlux(o);
+        else {
+          this.clearTimers(o.metadata.uid!);
+          // helm-controller's finalizer: uninstall the release's objects.
+          if (o.kind === 'HelmRelease') this.helm.uninstall(o);
+        }
         break;
       default:
     }
@@ -781,7 +788,9 @@ export class Controllers {
       const spec = (cur.spec ?? {}) as Rec;
       const g = cur.metadata.generation ?? 1;
       const t = now();
-      if (cur.kind === 'HelmRelease') {
+      if (cur.kind === 'HelmRelease' && this.helm.handles(cur)) {
+        this.helm.reconcile(cur);
+      } else if (cur.kind === 'HelmRelease') {
         const chart = spec.chart?.spec ?? {};
         const version = String(chart.version ?? '1.0.0');
         const release = `${spec.targetNamespace ?? namespace}/${
