@@ -42,6 +42,16 @@ async function freePort() {
   });
 }
 
+/** `port` when nothing listens on it, else one chosen at run time. */
+async function portOrFree(port) {
+  return new Promise(resolve => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', () => freePort().then(resolve));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(port)));
+  });
+}
+
 async function waitForPort(port, what, child, timeoutMs = 180_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -192,7 +202,18 @@ async function main() {
         await freePort(),
         await freePort(),
       ],
+      // GitLab keeps its fixed port when it is free: the Runway template's repository picker
+      // offers the host 127.0.0.1:7481 (a template cannot read config). Beside a running
+      // `yarn start` it gets another port, and that template cannot publish there.
+      gitlab: await portOrFree(7481),
+      gitlabControl: await freePort(),
     };
+    if (ports.gitlab !== 7481) {
+      log(
+        'start',
+        `port 7481 is in use: the GitLab imitation listens on ${ports.gitlab}, which the Runway template's repository picker does not offer`,
+      );
+    }
     const appUrl = `http://localhost:${ports.app}`;
     const backendUrl = `http://localhost:${ports.backend}`;
     const configFile = path.join(stateDir, 'app-config.ephemeral.json');
@@ -218,6 +239,16 @@ async function main() {
             type: 'local',
             local: { publishDirectory: path.join(stateDir, 'techdocs') },
           },
+        },
+        integrations: {
+          gitlab: [
+            {
+              host: `127.0.0.1:${ports.gitlab}`,
+              apiBaseUrl: `http://127.0.0.1:${ports.gitlab}/api/v4`,
+              baseUrl: `http://127.0.0.1:${ports.gitlab}`,
+              token: 'groundcrew-sandbox-gitlab-token',
+            },
+          ],
         },
         groundcrew: {
           gcp: {
@@ -264,6 +295,8 @@ async function main() {
       gcp: 7451,
       gcpControl: 7551,
       gcpClusters: [], // the sandbox's default, 7461-7480
+      gitlab: 7481,
+      gitlabControl: 7581,
     };
     mkdirSync(path.join(root, '.groundcrew'), { recursive: true });
   }
@@ -278,6 +311,8 @@ async function main() {
         SANDBOX_K8S_CONTROL_PORTS: ports.kubeControl.join(','),
         SANDBOX_GCP_PORT: String(ports.gcp),
         SANDBOX_GCP_CONTROL_PORT: String(ports.gcpControl),
+        SANDBOX_GITLAB_PORT: String(ports.gitlab),
+        SANDBOX_GITLAB_CONTROL_PORT: String(ports.gitlabControl),
         ...(ports.gcpClusters.length && {
           SANDBOX_GCP_CLUSTER_PORTS: ports.gcpClusters.join(','),
         }),
@@ -286,6 +321,7 @@ async function main() {
   );
   await waitForPort(ports.kube[2], 'the sandbox', sandbox);
   await waitForPort(ports.gcp, 'the sandbox (GCP)', sandbox);
+  await waitForPort(ports.gitlab, 'the sandbox (GitLab)', sandbox);
   if (!existsSync(path.join(sandboxDir, 'ca.crt'))) {
     throw new Error(
       `the sandbox did not write ${path.join(sandboxDir, 'ca.crt')}`,

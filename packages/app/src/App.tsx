@@ -25,6 +25,7 @@ import { TechDocsAddons } from '@backstage/plugin-techdocs-react';
 import { ReportIssue } from '@backstage/plugin-techdocs-module-addons-contrib';
 import { UserSettingsPage } from '@backstage/plugin-user-settings';
 import {
+  FleetClusterPickerFieldExtension,
   GcpProjectIdPickerFieldExtension,
   GcpProjectPickerFieldExtension,
   GcpRegionPickerFieldExtension,
@@ -90,12 +91,13 @@ const routes = (
       </TechDocsAddons>
     </Route>
     <Route path="/create" element={<ScaffolderPage />}>
-      {/* The GCP and GKE templates' wizard fields (templates/). */}
+      {/* The GCP, GKE and Runway templates' wizard fields (templates/). */}
       <ScaffolderFieldExtensions>
         <GcpProjectIdPickerFieldExtension />
         <GcpRegionPickerFieldExtension />
         <GcpProjectPickerFieldExtension />
         <GkeClusterPickerFieldExtension />
+        <FleetClusterPickerFieldExtension />
       </ScaffolderFieldExtensions>
     </Route>
     <Route path="/api-docs" element={<ApiExplorerPage />} />

@@ -39,8 +39,11 @@ backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(import('@groundcrew/plugin-permission-backend-module-groundcrew'));
 
 backend.add(import('@backstage/plugin-scaffolder-backend'));
+backend.add(import('@backstage/plugin-scaffolder-backend-module-gitlab'));
 // gcp:project:create and gke:cluster:create
 backend.add(import('@groundcrew/plugin-scaffolder-backend-module-gcp'));
+// runway:manifest:validate and runway:service:create
+backend.add(import('@groundcrew/plugin-scaffolder-backend-module-runway'));
 
 backend.add(import('@backstage/plugin-search-backend'));
 backend.add(import('@backstage/plugin-search-backend-module-pg'));

@@ -41,5 +41,8 @@ describe('the production config over the embedded default', () => {
     expect(config.getOptional('groundcrew.gcp.endpoint')).toBeUndefined();
     expect(config.getOptional('groundcrew.gcp.credentials')).toBeUndefined();
     expect(config.getStringArray('catalog.locations')).toEqual([]);
+    expect(config.getOptionalConfigArray('integrations.gitlab') ?? []).toEqual(
+      [],
+    );
   });
 });

@@ -25,13 +25,7 @@ import {
   waitForEntities,
 } from './__testUtils__/demoCatalog';
 import { demoUserInfoFactory } from './__testUtils__/demoUsers';
-
-interface Task {
-  status: string;
-  output?: {
-    links?: Array<{ title: string; url?: string; entityRef?: string }>;
-  };
-}
+import { runScaffolderTask } from './__testUtils__/scaffolderTasks';
 
 /**
  * The two templates end to end: the real catalog reads templates/*.yaml, the real scaffolder runs
@@ -115,40 +109,8 @@ describe('the GCP project and GKE cluster templates, through the scaffolder task
     await sandbox?.stop();
   });
 
-  async function runTemplate(
-    user: string,
-    templateRef: string,
-    values: object,
-  ) {
-    const created = await request(backend.server)
-      .post('/api/scaffolder/v2/tasks')
-      .set('Authorization', mockCredentials.user.header(user))
-      .send({ templateRef, values });
-    if (created.status !== 201) throw new Error(JSON.stringify(created.body));
-    const id: string = created.body.id;
-    for (let i = 0; i < 300; i++) {
-      const res = await request(backend.server)
-        .get(`/api/scaffolder/v2/tasks/${id}`)
-        .set('Authorization', mockCredentials.user.header(user));
-      const task = res.body as Task;
-      if (task.status === 'completed' || task.status === 'failed') {
-        const events = await request(backend.server)
-          .get(`/api/scaffolder/v2/tasks/${id}/events`)
-          .set('Authorization', mockCredentials.user.header(user));
-        const list = events.body as Array<{
-          type: string;
-          body: { message?: string; output?: Task['output'] };
-        }>;
-        const log = list.map(e => e.body.message ?? '').join('\n');
-        // The outputs (links, text) come with the completion event.
-        const completion = list.find(e => e.type === 'completion');
-        task.output = completion?.body.output;
-        return { task, log };
-      }
-      await new Promise(r => setTimeout(r, 100));
-    }
-    throw new Error(`task ${id} did not finish`);
-  }
+  const runTemplate = (user: string, templateRef: string, values: object) =>
+    runScaffolderTask(backend.server, user, templateRef, values);
 
   const projectValues = (projectId: string) => ({
     projectId,

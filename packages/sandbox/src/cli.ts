@@ -15,6 +15,10 @@
  *   SANDBOX_GCP_CONTROL_PORT     default 7551
  *   SANDBOX_GCP_TOKEN            the demo principal's bearer token (default groundcrew-sandbox-gcp-token)
  *   SANDBOX_GCP_CLUSTER_PORTS    ports for clusters created through GCP, e.g. 7461-7480 (the default)
+ *   SANDBOX_GITLAB_PORT          default 7481 (plain HTTP: API under /api/v4, git smart HTTP)
+ *   SANDBOX_GITLAB_CONTROL_PORT  default 7581
+ *   SANDBOX_GITLAB_TOKEN         groundcrew-bot's personal access token (default
+ *                                groundcrew-sandbox-gitlab-token, which app-config.yaml names)
  *
  * Clusters created through GCP join the kubeconfig and clusters.json when they come up.
  */
@@ -22,6 +26,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { writeKubeconfig } from './kubeconfig';
 import { DEMO_GCP_TOKEN } from './gcp/demo';
+import { DEMO_GITLAB_TOKEN } from './gitlab/demo';
 import { Sandbox, startSandbox } from './sandbox';
 
 function findRepoRoot(start: string): string {
@@ -80,6 +85,12 @@ function writeStateFiles(sandbox: Sandbox, stateDir: string) {
     token: sandbox.gcp.token,
     principal: sandbox.gcp.principal,
   };
+  const gitlab = sandbox.gitlab && {
+    url: sandbox.gitlab.url,
+    apiBaseUrl: sandbox.gitlab.apiBaseUrl,
+    controlUrl: sandbox.gitlab.controlUrl,
+    token: sandbox.gitlab.token,
+  };
   fs.writeFileSync(
     path.join(stateDir, 'clusters.json'),
     `${JSON.stringify(
@@ -87,6 +98,7 @@ function writeStateFiles(sandbox: Sandbox, stateDir: string) {
         caFile: path.join(stateDir, 'ca.crt'),
         kubernetes: clusters,
         ...(gcp ? { gcp } : {}),
+        ...(gitlab ? { gitlab } : {}),
       },
       null,
       2,
@@ -135,6 +147,11 @@ async function main() {
         range(7461, 7480),
       ),
     },
+    gitlab: {
+      port: port(process.env.SANDBOX_GITLAB_PORT, 7481),
+      controlPort: port(process.env.SANDBOX_GITLAB_CONTROL_PORT, 7581),
+      token: process.env.SANDBOX_GITLAB_TOKEN || DEMO_GITLAB_TOKEN,
+    },
   });
   const { clusters } = sandbox.kubernetes;
   const kubeconfig = path.join(stateDir, 'kubeconfig');
@@ -146,6 +163,13 @@ async function main() {
       `sandbox gcp        ${'projects,billing,gke'.padEnd(22)} ${
         sandbox.gcp.url
       }  control ${sandbox.gcp.controlUrl}  [${sandbox.gcp.principal}]\n`,
+    );
+  }
+  if (sandbox.gitlab) {
+    process.stdout.write(
+      `sandbox gitlab     ${'api/v4,git'.padEnd(22)} ${
+        sandbox.gitlab.url
+      }  control ${sandbox.gitlab.controlUrl}  [groundcrew-bot]\n`,
     );
   }
   let known = new Set(clusters.map(c => c.name));

@@ -11,6 +11,8 @@ export type {
   SandboxClusterSpec,
   SandboxGcp,
   SandboxGcpOptions,
+  SandboxGitlab,
+  SandboxGitlabOptions,
   StartSandboxOptions,
 } from './sandbox';
 export { SandboxControl } from './control';
@@ -48,6 +50,23 @@ export {
   gcpDemoFixture,
 } from './gcp/demo';
 export type { GcpDemoOptions } from './gcp/demo';
+export { GitlabServer } from './gitlab/server';
+export type { GitlabServerOptions } from './gitlab/server';
+export { GitlabControl } from './gitlab/control';
+export {
+  DEMO_GITLAB,
+  DEMO_GITLAB_TOKEN,
+  gitlabDemoFixture,
+} from './gitlab/demo';
+export type {
+  GitlabFixture,
+  GitlabFixtureProject,
+  GitlabGroupRecord,
+  GitlabProjectRecord,
+  GitlabState,
+  GitlabUserRecord,
+  GitlabVisibility,
+} from './gitlab/types';
 export { KubernetesServer, DEFAULT_TIMINGS } from './kubernetes/server';
 export type {
   KubernetesServerOptions,

@@ -9,6 +9,10 @@ import { GcpControl } from './gcp/control';
 import { DEMO_GCP_PRINCIPAL, gcpDemoFixture } from './gcp/demo';
 import type { GcpTimings } from './gcp/operations';
 import { GcpServer } from './gcp/server';
+import { GitlabControl } from './gitlab/control';
+import { DEMO_GITLAB_TOKEN } from './gitlab/demo';
+import { GitlabServer } from './gitlab/server';
+import type { GitlabFixture } from './gitlab/types';
 import type { GcpFixture } from './gcp/types';
 import { KubernetesServer, KubernetesTimings } from './kubernetes/server';
 import { syntheticFixture } from './kubernetes/workloads';
@@ -42,6 +46,36 @@ export interface StartSandboxOptions {
   token?: string;
   /** The GCP imitation (on by default). */
   gcp?: SandboxGcpOptions;
+  /** The GitLab imitation (on by default). */
+  gitlab?: SandboxGitlabOptions;
+}
+
+export interface SandboxGitlabOptions {
+  /** Default true. */
+  enabled?: boolean;
+  /** Port of the plain-HTTP API and git listener; chosen at run time otherwise. */
+  port?: number;
+  /** Port of the control listener (HTTPS, sandbox CA); chosen at run time otherwise. */
+  controlPort?: number;
+  /** The personal access token of user `groundcrew-bot` (default `groundcrew-sandbox-gitlab-token`). */
+  token?: string;
+  /** Load groups team-ai, team-commerce, platform and project team-ai/ai-gateway (default true). */
+  demo?: boolean;
+  /** More users, groups and projects, on top of the demo (or alone with `demo: false`). */
+  fixture?: GitlabFixture;
+}
+
+export interface SandboxGitlab {
+  /** `http://127.0.0.1:<port>`: the integration's `baseUrl`; its host (with the port) is the integration's `host`. */
+  url: string;
+  /** `<url>/api/v4`: the integration's `apiBaseUrl`. */
+  apiBaseUrl: string;
+  controlUrl: string;
+  /** Personal access token of user `groundcrew-bot`. */
+  token: string;
+  control: GitlabControl;
+  /** The server itself, for in-process use. */
+  server: GitlabServer;
 }
 
 export interface SandboxGcpOptions {
@@ -106,6 +140,8 @@ export interface Sandbox {
   servers: Record<string, KubernetesServer>;
   /** The GCP imitation, unless disabled. */
   gcp?: SandboxGcp;
+  /** The GitLab imitation, unless disabled. */
+  gitlab?: SandboxGitlab;
   /** Called after a cluster was added or removed (through GCP); returns an unsubscribe. */
   onClustersChanged(listener: () => void): () => void;
   stop(): Promise<void>;
@@ -303,11 +339,24 @@ export async function startSandbox(
     }
   }
 
+  let gitlab: SandboxGitlab | undefined;
+  if (options.gitlab?.enabled !== false) {
+    try {
+      gitlab = await startGitlab(options, tls);
+    } catch (e) {
+      stopped = true;
+      await gcp?.server.stop();
+      await Promise.all(Object.values(serversByName).map(s => s.stop()));
+      throw e;
+    }
+  }
+
   return {
     kubernetes: { caPem: tls.caPem, clusters },
     control,
     servers: serversByName,
     gcp,
+    gitlab,
     onClustersChanged(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -315,6 +364,7 @@ export async function startSandbox(
     async stop() {
       if (stopped) return;
       stopped = true;
+      await gitlab?.server.stop();
       await gcp?.server.stop();
       await Promise.all(Object.values(serversByName).map(s => s.stop()));
     },
@@ -367,6 +417,36 @@ async function startGcp(
     token,
     principal,
     control: new GcpControl({ url: server.controlUrl, caPem: tls.caPem }),
+    server,
+  };
+}
+
+async function startGitlab(
+  options: StartSandboxOptions,
+  tls: TlsMaterial,
+): Promise<SandboxGitlab> {
+  const o = options.gitlab ?? {};
+  const server = new GitlabServer({
+    tls,
+    token: o.token ?? DEMO_GITLAB_TOKEN,
+    demo: o.demo,
+    fixture: o.fixture,
+    port: o.port,
+    controlPort: o.controlPort,
+    dir: options.stateDir ? path.join(options.stateDir, 'gitlab') : undefined,
+  });
+  try {
+    await server.start();
+  } catch (e) {
+    await server.stop().catch(() => undefined);
+    throw e;
+  }
+  return {
+    url: server.url,
+    apiBaseUrl: server.apiBaseUrl,
+    controlUrl: server.controlUrl,
+    token: server.token,
+    control: new GitlabControl({ url: server.controlUrl, caPem: tls.caPem }),
     server,
   };
 }

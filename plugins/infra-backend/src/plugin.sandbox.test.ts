@@ -9,10 +9,17 @@ import {
   GcpProject,
   GkeCluster,
 } from '@groundcrew/plugin-infra-common';
-import { Sandbox, startSandbox } from '@groundcrew/sandbox';
+import {
+  fleetClustersConfig,
+  Sandbox,
+  startSandbox,
+} from '@groundcrew/sandbox';
 import { infraPlugin } from './plugin';
 
-/** The lookups end to end: the default GcpService (Google's clients) against the sandbox's GCP. */
+/**
+ * The lookups end to end: the default GcpService (Google's clients) against the sandbox's GCP, and
+ * the default fleet holding the sandbox's clusters.
+ */
 describe('infra backend on the sandbox GCP', () => {
   let sandbox: Sandbox;
   let backend: Awaited<ReturnType<typeof startTestBackend>>;
@@ -25,7 +32,12 @@ describe('infra backend on the sandbox GCP', () => {
       features: [
         mockServices.rootConfig.factory({
           data: {
+            backend: {
+              baseUrl: 'http://localhost:0',
+              database: { client: 'better-sqlite3', connection: ':memory:' },
+            },
             groundcrew: {
+              kubernetes: { clusters: fleetClustersConfig(sandbox) },
               gcp: {
                 endpoint: gcp.url,
                 caData: sandbox.kubernetes.caPem,
@@ -119,5 +131,27 @@ describe('infra backend on the sandbox GCP', () => {
       ['billingAccounts/01A2B3-C4D5E6-F7A8B9', true],
       ['billingAccounts/01C105-ED0000-000001', false],
     ]);
+  });
+
+  it('lists the clusters of the fleet with their environment and region', async () => {
+    const res = await get('/fleet/clusters');
+    expect(res.status).toBe(200);
+    expect(res.body.items).toEqual(
+      [...sandbox.kubernetes.clusters]
+        .sort((a, b) => a.name.localeCompare(b.name))
+        .map(c => ({ name: c.name, labels: c.labels, source: 'config' })),
+    );
+    expect(
+      res.body.items.find(
+        (c: { name: string }) => c.name === 'gke-prod-us-east1',
+      ),
+    ).toEqual({
+      name: 'gke-prod-us-east1',
+      labels: expect.objectContaining({
+        environment: 'production',
+        region: 'us-east1',
+      }),
+      source: 'config',
+    });
   });
 });

@@ -4,8 +4,16 @@ import {
   mockCredentials,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import { GcpProject, GkeCluster } from '@groundcrew/plugin-infra-common';
-import { gcpServiceRef } from '@groundcrew/plugin-infra-node';
+import {
+  ClusterSummary,
+  GcpProject,
+  GkeCluster,
+} from '@groundcrew/plugin-infra-common';
+import {
+  gcpServiceRef,
+  KubernetesFleetService,
+  kubernetesFleetServiceRef,
+} from '@groundcrew/plugin-infra-node';
 import { infraPlugin } from './plugin';
 import {
   asGcpService,
@@ -51,7 +59,19 @@ function cluster(name: string, location: string): GkeCluster {
   };
 }
 
+function fleetCluster(
+  name: string,
+  labels: Record<string, string>,
+  source: ClusterSummary['source'] = 'config',
+): ClusterSummary {
+  return { name, url: `https://${name}.example.internal`, labels, source };
+}
+
 describe('infra backend', () => {
+  let fleetClusters: ClusterSummary[] = [];
+  const fleet: Pick<KubernetesFleetService, 'listClusters'> = {
+    listClusters: async () => fleetClusters,
+  };
   const gcp = new InMemoryGcpService({
     regions: ['us-east1', 'europe-west1', 'us-central1', 'me-central2'],
     projects: [
@@ -91,6 +111,11 @@ describe('infra backend', () => {
           deps: {},
           factory: () => asGcpService(gcp),
         }),
+        createServiceFactory({
+          service: kubernetesFleetServiceRef,
+          deps: {},
+          factory: () => fleet as KubernetesFleetService,
+        }),
         infraPlugin,
       ],
     });
@@ -113,6 +138,21 @@ describe('infra backend', () => {
     expect(invalid.status).toBe(401);
     const res = await get('/gcp/regions', mockCredentials.service.header());
     expect(res.status).toBe(200);
+  });
+
+  it("serves the Runway manifest's JSON Schema to editors, without sign-in", async () => {
+    const res = await request(backend.server).get(
+      '/api/infra/runway/schema.json',
+    );
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toContain('application/schema+json');
+    expect(res.body).toMatchObject({
+      $id: 'urn:groundcrew:runway-manifest:v1',
+      title: 'Runway service manifest',
+    });
+    // Nothing else is open.
+    const other = await get('/gcp/regions', mockCredentials.none.header());
+    expect(other.status).toBe(401);
   });
 
   describe('GET /gcp/projects/:projectId/availability', () => {
@@ -278,6 +318,51 @@ describe('infra backend', () => {
         'billingAccounts/01A2B3-C4D5E6-F7A8B9',
         'billingAccounts/000000-000000-000000',
       ]);
+    });
+  });
+
+  describe('GET /fleet/clusters', () => {
+    afterEach(() => {
+      fleetClusters = [];
+    });
+
+    it('lists the clusters of the fleet by name, with their labels and without their endpoints', async () => {
+      fleetClusters = [
+        fleetCluster('gke-prod-us-east1', {
+          environment: 'production',
+          region: 'us-east1',
+        }),
+        fleetCluster('gke-ops', { environment: 'ops', region: 'us-central1' }),
+        fleetCluster('gke-team-ai-dev', {}, 'registered'),
+      ];
+      const res = await get('/fleet/clusters');
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({
+        items: [
+          {
+            name: 'gke-ops',
+            labels: { environment: 'ops', region: 'us-central1' },
+            source: 'config',
+          },
+          {
+            name: 'gke-prod-us-east1',
+            labels: { environment: 'production', region: 'us-east1' },
+            source: 'config',
+          },
+          { name: 'gke-team-ai-dev', labels: {}, source: 'registered' },
+        ],
+      });
+    });
+
+    it('answers an empty list for an empty fleet', async () => {
+      const res = await get('/fleet/clusters');
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ items: [] });
+    });
+
+    it('refuses a request without credentials', async () => {
+      const res = await get('/fleet/clusters', mockCredentials.none.header());
+      expect(res.status).toBe(401);
     });
   });
 });

@@ -2,6 +2,8 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
+import { runwayManifestJsonSchema } from '@groundcrew/plugin-infra-common';
+import { FleetLookupService } from './service/FleetLookupService';
 import { GcpLookupService } from './service/GcpLookupService';
 
 /** A query parameter given at most once, as text; InputError naming it otherwise. */
@@ -38,10 +40,18 @@ function queryInteger(req: express.Request, name: string): number | undefined {
 
 export async function createRouter(options: {
   lookups: GcpLookupService;
+  fleet: FleetLookupService;
   httpAuth: HttpAuthService;
 }): Promise<express.Router> {
-  const { lookups, httpAuth } = options;
+  const { lookups, fleet, httpAuth } = options;
   const router = Router();
+
+  // The Runway manifest's JSON Schema, for editors: a manifest's `# yaml-language-server: $schema=`
+  // header points here, and editors fetch it without signing in (the plugin allows it).
+  const schema = runwayManifestJsonSchema();
+  router.get('/runway/schema.json', (_req, res) => {
+    res.type('application/schema+json').json(schema);
+  });
 
   // Every lookup is for a signed-in person filling in a template, or for another backend.
   router.use(async (req, _res, next) => {
@@ -76,6 +86,10 @@ export async function createRouter(options: {
 
   router.get('/gcp/billing-accounts', async (_req, res) => {
     res.json({ items: await lookups.listBillingAccounts() });
+  });
+
+  router.get('/fleet/clusters', async (_req, res) => {
+    res.json({ items: await fleet.listClusters() });
   });
 
   return router;

@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 /**
- * The inputs of the actions the templates use (plugins/scaffolder-backend-module-gcp), so a typo
- * in a template fails here rather than in a task.
+ * The inputs of the actions the templates use (plugins/scaffolder-backend-module-gcp and -runway,
+ * and the scaffolder's own), so a typo in a template fails here rather than in a task.
  */
 const ACTION_INPUTS: Record<string, string[]> = {
   'gcp:project:create': [
@@ -27,6 +27,43 @@ const ACTION_INPUTS: Record<string, string[]> = {
     'labels',
     'environment',
   ],
+  'runway:service:create': [
+    'manifest',
+    'image',
+    'owner',
+    'stage',
+    'release',
+    'cluster',
+    'namespace',
+    'projectId',
+    'manifestPath',
+  ],
+  'fetch:template': [
+    'url',
+    'targetPath',
+    'values',
+    'copyWithoutTemplating',
+    'cookiecutterCompat',
+    'replace',
+    'trimBlocks',
+    'lstripBlocks',
+  ],
+  'publish:gitlab': [
+    'repoUrl',
+    'repoVisibility',
+    'defaultBranch',
+    'gitCommitMessage',
+    'gitAuthorName',
+    'gitAuthorEmail',
+    'sourcePath',
+    'skipExisting',
+  ],
+  'catalog:register': [
+    'catalogInfoUrl',
+    'repoContentsUrl',
+    'catalogInfoPath',
+    'optional',
+  ],
 };
 
 /** The field extensions of @groundcrew/plugin-infra (and the scaffolder's own ones used here). */
@@ -35,7 +72,25 @@ const FIELDS = [
   'GcpRegionPicker',
   'GcpProjectPicker',
   'GkeClusterPicker',
+  'FleetClusterPicker',
+  'OwnerPicker',
+  'EntityPicker',
+  'RepoUrlPicker',
 ];
+
+/** The templates that make GCP resources, and link to them in the console. */
+const GCP_TEMPLATES = ['gcp-project', 'gke-cluster'];
+
+type Schema = Record<string, unknown>;
+
+/** A step of the form: its properties, and more behind `dependencies` (`oneOf` branches). */
+interface ParameterStep {
+  properties: Record<string, Schema>;
+  dependencies?: Record<
+    string,
+    { oneOf?: Array<{ properties?: Record<string, Schema> }> }
+  >;
+}
 
 interface Template {
   apiVersion: string;
@@ -48,7 +103,7 @@ interface Template {
   };
   spec: {
     owner: string;
-    parameters: Array<{ properties: Record<string, Record<string, unknown>> }>;
+    parameters: ParameterStep[];
     steps: Array<{
       id: string;
       action: string;
@@ -73,7 +128,16 @@ const templates = fs
     return [dir, template] as const;
   });
 
-type Schema = Record<string, unknown>;
+/** The properties of a form step, those of every `dependencies` branch included. */
+function stepProperties(step: ParameterStep): Array<[string, Schema]> {
+  const branches = Object.values(step.dependencies ?? {}).flatMap(
+    dependency => dependency.oneOf ?? [],
+  );
+  return [
+    ...Object.entries(step.properties),
+    ...branches.flatMap(branch => Object.entries(branch.properties ?? {})),
+  ];
+}
 
 /** Every property of a parameters schema, nested objects' included, with its dotted name. */
 function schemaProperties(
@@ -98,10 +162,11 @@ function parameterRefs(value: unknown): string[] {
 }
 
 describe('templates', () => {
-  it('finds both templates', () => {
+  it('finds every template', () => {
     expect(templates.map(([dir]) => dir).sort()).toEqual([
       'gcp-project',
       'gke-cluster',
+      'runway-service',
     ]);
   });
 
@@ -115,7 +180,7 @@ describe('templates', () => {
       });
       expect(template.metadata.title).toBeTruthy();
       expect(template.metadata.description).toBeTruthy();
-      expect(template.metadata.tags).toContain('gcp');
+      expect(template.metadata.tags?.length).toBeGreaterThan(0);
     });
 
     it("gives every step only its action's inputs", () => {
@@ -133,7 +198,7 @@ describe('templates', () => {
 
     it('refers only to parameters it asks for', () => {
       const asked = template.spec.parameters.flatMap(p =>
-        Object.keys(p.properties),
+        stepProperties(p).map(([name]) => name),
       );
       const used = [
         ...parameterRefs(template.spec.steps),
@@ -144,7 +209,8 @@ describe('templates', () => {
 
     it('uses only field extensions the app has', () => {
       const fields = template.spec.parameters
-        .flatMap(p => Object.values(p.properties))
+        .flatMap(p => stepProperties(p).map(([, property]) => property))
+        .flatMap(p => [p, ...(p.items ? [p.items as Schema] : [])])
         .map(p => p['ui:field'])
         .filter(Boolean);
       expect(fields.length).toBeGreaterThan(0);
@@ -153,7 +219,7 @@ describe('templates', () => {
 
     it('has defaults that meet their own patterns', () => {
       const properties = template.spec.parameters.flatMap(p =>
-        schemaProperties(p.properties),
+        schemaProperties(Object.fromEntries(stepProperties(p))),
       );
       const misfits = properties.filter(
         ([, property]) =>
@@ -163,19 +229,108 @@ describe('templates', () => {
       );
       expect(misfits.map(([name]) => name)).toEqual([]);
     });
+  });
 
-    it('links to the console and the catalog entity of what it made', () => {
-      const links = template.spec.output?.links ?? [];
-      expect(links).toEqual(
-        expect.arrayContaining([
-          expect.objectContaining({
-            url: "${{ steps['create'].output.consoleUrl }}",
-          }),
-          expect.objectContaining({
-            entityRef: "${{ steps['create'].output.entityRef }}",
-          }),
-        ]),
+  describe.each(templates.filter(([dir]) => GCP_TEMPLATES.includes(dir)))(
+    '%s',
+    (_dir, template) => {
+      it('links to the console and the catalog entity of what it made', () => {
+        const links = template.spec.output?.links ?? [];
+        expect(links).toEqual(
+          expect.arrayContaining([
+            expect.objectContaining({
+              url: "${{ steps['create'].output.consoleUrl }}",
+            }),
+            expect.objectContaining({
+              entityRef: "${{ steps['create'].output.entityRef }}",
+            }),
+          ]),
+        );
+      });
+    },
+  );
+
+  describe('runway-service', () => {
+    const template = templates.find(([dir]) => dir === 'runway-service')![1];
+    const step = (id: string) => template.spec.steps.find(s => s.id === id)!;
+
+    it('writes the skeleton, turns the service up, pushes to GitLab and registers it, in that order', () => {
+      expect(template.spec.steps.map(s => s.action)).toEqual([
+        'fetch:template',
+        'runway:service:create',
+        'publish:gitlab',
+        'catalog:register',
+      ]);
+      expect(step('register').input).toEqual({
+        repoContentsUrl: "${{ steps['publish'].output.repoContentsUrl }}",
+        catalogInfoPath: '/catalog-info.yaml',
+      });
+    });
+
+    it('asks GKE for a fleet cluster and Cloud Run for a GCP project', () => {
+      const where = template.spec.parameters.find(p => p.properties.runtime)!;
+      expect(where.properties.runtime.enum).toEqual(['gke', 'cloud-run']);
+      const [gke, cloudRun] = where.dependencies!.runtime.oneOf!;
+      expect(gke.properties).toMatchObject({
+        runtime: { enum: ['gke'] },
+        cluster: { 'ui:field': 'FleetClusterPicker' },
+        namespace: { type: 'string' },
+      });
+      expect(cloudRun.properties).toMatchObject({
+        runtime: { enum: ['cloud-run'] },
+        projectId: { 'ui:field': 'GcpProjectPicker' },
+        regions: { type: 'array', items: { 'ui:field': 'GcpRegionPicker' } },
+      });
+    });
+
+    it('publishes only to the GitLab of the integrations', () => {
+      const repoUrl = template.spec.parameters
+        .flatMap(stepProperties)
+        .find(([name]) => name === 'repoUrl')![1];
+      expect(repoUrl).toMatchObject({
+        'ui:field': 'RepoUrlPicker',
+        'ui:options': { allowedHosts: ['127.0.0.1:7481'] },
+      });
+    });
+
+    it('links to the repository, the catalog page and its deploy board', () => {
+      expect(template.spec.output?.links).toEqual([
+        expect.objectContaining({
+          url: "${{ steps['publish'].output.remoteUrl }}",
+        }),
+        expect.objectContaining({
+          entityRef: "${{ steps['register'].output.entityRef }}",
+        }),
+        expect.objectContaining({
+          url: '/catalog/default/component/${{ parameters.name }}/deploy-board',
+        }),
+      ]);
+    });
+
+    it('has a skeleton with the catalog entity and its docs', () => {
+      const skeleton = path.join(templatesDir, 'runway-service', 'skeleton');
+      for (const file of [
+        'README.md',
+        'catalog-info.yaml',
+        'mkdocs.yml',
+        'docs/index.md',
+      ]) {
+        expect(fs.existsSync(path.join(skeleton, file))).toBe(true);
+      }
+      const catalogInfo = fs.readFileSync(
+        path.join(skeleton, 'catalog-info.yaml'),
+        'utf8',
       );
+      for (const annotation of [
+        'groundcrew.io/runway-service: ${{ values.name }}',
+        'backstage.io/kubernetes-id: ${{ values.name }}',
+        'groundcrew.io/clusters: ${{ values.cluster }}',
+        'groundcrew.io/gcp-project: ${{ values.projectId }}',
+        'backstage.io/techdocs-ref: dir:.',
+        'gitlab.com/project-slug: ${{ values.projectSlug }}',
+      ]) {
+        expect(catalogInfo).toContain(annotation);
+      }
     });
   });
 });

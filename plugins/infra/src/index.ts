@@ -1,6 +1,6 @@
 /**
- * Groundcrew's frontend infra parts: scaffolder field extensions for GCP projects, regions and GKE
- * clusters, served by `@groundcrew/plugin-infra-backend`.
+ * Groundcrew's frontend infra parts: scaffolder field extensions for GCP projects, regions, GKE
+ * clusters and the clusters of the Groundcrew fleet, served by `@groundcrew/plugin-infra-backend`.
  *
  * @packageDocumentation
  */
@@ -10,7 +10,9 @@ export {
   GcpProjectPickerFieldExtension,
   GcpRegionPickerFieldExtension,
   GkeClusterPickerFieldExtension,
+  FleetClusterPickerFieldExtension,
 } from './plugin';
 export type { GcpProjectIdPickerUiOptions } from './fields/GcpProjectIdPicker';
 export type { GkeClusterPickerUiOptions } from './fields/GkeClusterPicker';
+export type { FleetClusterPickerUiOptions } from './fields/FleetClusterPicker';
 export * from './api';

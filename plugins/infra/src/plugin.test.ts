@@ -1,6 +1,7 @@
 import { createElement } from 'react';
 import { getComponentData } from '@backstage/core-plugin-api';
 import {
+  FleetClusterPickerFieldExtension,
   GcpProjectIdPickerFieldExtension,
   GcpProjectPickerFieldExtension,
   GcpRegionPickerFieldExtension,
@@ -15,6 +16,7 @@ describe('the infra field extensions', () => {
     ['GcpProjectPicker', GcpProjectPickerFieldExtension],
     ['GcpRegionPicker', GcpRegionPickerFieldExtension],
     ['GkeClusterPicker', GkeClusterPickerFieldExtension],
+    ['FleetClusterPicker', FleetClusterPickerFieldExtension],
   ])(
     '%s brings the plugin, and so its API, into the app that mounts it',
     (name, extension) => {

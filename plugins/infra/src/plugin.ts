@@ -12,6 +12,11 @@ import {
 } from '@backstage/plugin-scaffolder-react';
 import { infraApiRef, InfraClient } from './api';
 import {
+  FleetClusterPicker,
+  fleetClusterPickerSchema,
+  FleetClusterPickerUiOptions,
+} from './fields/FleetClusterPicker';
+import {
   GcpProjectIdPicker,
   gcpProjectIdPickerSchema,
   GcpProjectIdPickerUiOptions,
@@ -111,5 +116,20 @@ export const GkeClusterPickerFieldExtension = provideField(
     name: 'GkeClusterPicker',
     component: GkeClusterPicker,
     schema: gkeClusterPickerSchema,
+  }),
+);
+
+/**
+ * `ui:field: FleetClusterPicker`: a cluster of the Groundcrew Kubernetes fleet, shown with its
+ * environment and region (`ui:options.environment` narrows to one environment); value = cluster
+ * name.
+ *
+ * @public
+ */
+export const FleetClusterPickerFieldExtension = provideField(
+  createScaffolderFieldExtension<string, FleetClusterPickerUiOptions>({
+    name: 'FleetClusterPicker',
+    component: FleetClusterPicker,
+    schema: fleetClusterPickerSchema,
   }),
 );

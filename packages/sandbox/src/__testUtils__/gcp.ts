@@ -7,10 +7,10 @@ import {
 } from '@google-cloud/resource-manager';
 import { RevisionsClient, ServicesClient } from '@google-cloud/run';
 import { ServiceUsageClient } from '@google-cloud/service-usage';
-// The auth client the portal points Google's clients with. Test-only, and by
-// path: declaring the package would make a dependency cycle (it tests
-// against this sandbox), and its index would load the whole backend.
-// eslint-disable-next-line @backstage/no-forbidden-package-imports
+// The auth client the portal points Google's clients with. Test-only and not
+// declared: declaring the package would make a dependency cycle (it tests
+// against this sandbox).
+// eslint-disable-next-line @backstage/no-undeclared-imports
 import { StaticTokenAuthClient } from '@groundcrew/plugin-infra-node';
 import type { Sandbox } from '../sandbox';
 

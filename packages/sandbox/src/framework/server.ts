@@ -1,3 +1,4 @@
+import http from 'node:http';
 import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -18,6 +19,12 @@ export interface ImitationServerOptions {
   /** Shown in logs and errors. */
   name: string;
   tls: TlsMaterial;
+  /**
+   * Scheme of the protocol listener (default `https`, with `tls`). `http`
+   * serves plain HTTP on 127.0.0.1, for clients that take no CA (Node's git and
+   * fetch clients of the GitLab imitation). The control listener is always HTTPS.
+   */
+  protocol?: 'http' | 'https';
   /** Port of the protocol listener; 0 or absent picks one at run time. */
   port?: number;
   /** Port of the control-only listener, which stays up while the server is "down". */
@@ -46,7 +53,8 @@ export interface CounterSnapshot {
 }
 
 /**
- * The base of every imitation: an HTTPS server on 127.0.0.1 with a router,
+ * The base of every imitation: an HTTPS (or, with `protocol: 'http'`, plain
+ * HTTP) server on 127.0.0.1 with a router,
  * request counters, fault injection, and the control API under `/_sandbox/`.
  */
 export class ImitationServer {
@@ -57,7 +65,7 @@ export class ImitationServer {
   private total = 0;
   private reads = 0;
   private mutations = 0;
-  private readonly server: https.Server;
+  private readonly server: http.Server;
   private readonly controlServer: https.Server;
   private readonly sockets = new Set<Socket>();
   private readonly hanging = new Set<ServerResponse>();
@@ -71,9 +79,13 @@ export class ImitationServer {
     const tlsOptions = { cert: options.tls.certPem, key: options.tls.keyPem };
     this.portNumber = options.port ?? 0;
     this.controlPortNumber = options.controlPort ?? 0;
-    this.server = https.createServer(tlsOptions, (req, res) => {
+    const onRequest = (req: IncomingMessage, res: ServerResponse) => {
       this.handle(req, res, false).catch(() => res.destroy());
-    });
+    };
+    this.server =
+      options.protocol === 'http'
+        ? http.createServer(onRequest)
+        : https.createServer(tlsOptions, onRequest);
     this.server.on('connection', socket => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
@@ -95,7 +107,7 @@ export class ImitationServer {
     return this.portNumber;
   }
   get url(): string {
-    return `https://${HOST}:${this.portNumber}`;
+    return `${this.options.protocol ?? 'https'}://${HOST}:${this.portNumber}`;
   }
   get controlUrl(): string {
     return `https://${HOST}:${this.controlPortNumber}`;
@@ -397,7 +409,7 @@ function isWatchQuery(query: URLSearchParams): boolean {
   return w === '1' || w === 'true';
 }
 
-function listenOn(server: https.Server, port: number): Promise<number> {
+function listenOn(server: http.Server, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const onError = (e: Error) => reject(e);
     server.once('error', onError);
@@ -408,7 +420,7 @@ function listenOn(server: https.Server, port: number): Promise<number> {
   });
 }
 
-function closeServer(server: https.Server): Promise<void> {
+function closeServer(server: http.Server): Promise<void> {
   return new Promise(resolve => {
     if (!server.listening) {
       resolve();

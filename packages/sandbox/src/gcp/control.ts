@@ -12,7 +12,9 @@ export class GcpControl extends SandboxControl {
   /**
    * Makes the next `count` (default 1) operations of a kind fail: Resource
    * Manager / Service Usage operations end `done: true` with `error`; Container
-   * operations end DONE with `error` and the cluster goes to ERROR.
+   * operations end DONE with `error` and the cluster goes to ERROR; Cloud Run
+   * operations end `done: true` with `error`, the new revision and the service
+   * not ready (CONDITION_FAILED), the traffic where it was.
    */
   async failNextOperations(opts: {
     kind: OperationKind;

@@ -32,7 +32,47 @@ export const DEMO_GCP = {
   aiProject: 'ai-gateway-prod',
   /** Exists in the other organization: get → 403, create → 409. */
   takenProject: 'taken-elsewhere',
+  /** The demo Cloud Run service (in `project`): two revisions, traffic 90 / 10. */
+  runService: {
+    location: 'us-east1',
+    name: 'docs-preview',
+    stable: 'docs-preview-00001-kaw',
+    canary: 'docs-preview-00002-ruz',
+  },
 } as const;
+
+/** A Cloud Run revision template of the demo (defaults as Cloud Run fills them). */
+function demoRunTemplate(image: string, release: string) {
+  return {
+    labels: {},
+    annotations: {},
+    minInstanceCount: 0,
+    maxInstanceCount: 5,
+    serviceAccount: `${DEMO_GCP.projectNumber}-compute@developer.gserviceaccount.com`,
+    timeout: '300s',
+    maxInstanceRequestConcurrency: 80,
+    containers: [
+      {
+        name: '',
+        image,
+        command: [],
+        args: [],
+        env: [
+          { name: 'DOCS_RELEASE', value: release },
+          { name: 'LOG_LEVEL', value: 'info' },
+        ],
+        limits: { cpu: '1000m', memory: '512Mi' },
+        ports: [{ name: 'http1', containerPort: 8080 }],
+        startupProbe: {
+          timeoutSeconds: 240,
+          periodSeconds: 240,
+          failureThreshold: 1,
+          tcpSocket: { port: 8080 },
+        },
+      },
+    ],
+  };
+}
 
 /** Where the demo Kubernetes clusters run, as GKE clusters of the demo project. */
 const DEMO_CLUSTER_LOCATIONS: Record<string, string> = {
@@ -42,6 +82,26 @@ const DEMO_CLUSTER_LOCATIONS: Record<string, string> = {
 };
 
 const CREATED = '2024-03-01T09:00:00.000Z';
+const RUN_UPDATED = '2024-03-12T14:30:00.000Z';
+const DOCS_IMAGE_STABLE =
+  'us-east1-docker.pkg.dev/groundcrew-demo/docs/docs-preview:2024.03.1';
+const DOCS_IMAGE_CANARY =
+  'us-east1-docker.pkg.dev/groundcrew-demo/docs/docs-preview:2024.03.2';
+/** 90 % on the first revision, 10 % (tagged `canary`) on the latest. */
+const DEMO_RUN_TRAFFIC = [
+  {
+    type: 'REVISION' as const,
+    revision: DEMO_GCP.runService.stable,
+    percent: 90,
+    tag: '',
+  },
+  {
+    type: 'REVISION' as const,
+    revision: DEMO_GCP.runService.canary,
+    percent: 10,
+    tag: 'canary',
+  },
+];
 
 export interface GcpDemoOptions {
   /** The demo principal's token (default {@link DEMO_GCP_TOKEN}). */
@@ -57,8 +117,9 @@ export interface GcpDemoOptions {
 /**
  * The demo organisation: `groundcrew.example` with folders platform, team-ai
  * and team-commerce; billing accounts; the demo project `groundcrew-demo`
- * (billing linked, container and other APIs enabled) whose GKE clusters are
- * the sandbox's demo Kubernetes clusters; `ai-gateway-prod`; and a second
+ * (billing linked, container, Cloud Run and other APIs enabled) whose GKE
+ * clusters are the sandbox's demo Kubernetes clusters, with the Cloud Run
+ * service `docs-preview` (us-east1, two revisions, traffic 90 / 10); `ai-gateway-prod`; and a second
  * organization the demo principal cannot see, holding `taken-elsewhere`.
  */
 export function gcpDemoFixture(opts: GcpDemoOptions = {}): GcpFixture {
@@ -70,6 +131,7 @@ export function gcpDemoFixture(opts: GcpDemoOptions = {}): GcpFixture {
     'compute.googleapis.com',
     'container.googleapis.com',
     'iam.googleapis.com',
+    'run.googleapis.com',
   ].sort();
   return {
     principals: [
@@ -200,6 +262,55 @@ export function gcpDemoFixture(opts: GcpDemoOptions = {}): GcpFixture {
             { role: 'roles/owner', members: [DEMO_GCP_OTHER_PRINCIPAL] },
           ],
         },
+      },
+    ],
+    runServices: [
+      {
+        project: DEMO_GCP.project,
+        location: DEMO_GCP.runService.location,
+        name: DEMO_GCP.runService.name,
+        uid: '6f1c0e2a-3b4d-4e5f-8a9b-0c1d2e3f4a5b',
+        description: 'Previews of the docs site, per release',
+        generation: 2,
+        observedGeneration: 2,
+        labels: { team: 'platform', environment: 'staging' },
+        createTime: CREATED,
+        updateTime: RUN_UPDATED,
+        creator: DEMO_GCP_PRINCIPAL.replace(/^serviceAccount:/, ''),
+        lastModifier: DEMO_GCP_PRINCIPAL.replace(/^serviceAccount:/, ''),
+        template: {
+          revision: '',
+          ...demoRunTemplate(DOCS_IMAGE_CANARY, '2024.03.2'),
+        },
+        traffic: DEMO_RUN_TRAFFIC,
+        trafficStatuses: DEMO_RUN_TRAFFIC,
+        latestCreatedRevision: DEMO_GCP.runService.canary,
+        latestReadyRevision: DEMO_GCP.runService.canary,
+        ready: 'SUCCEEDED',
+        lastTransitionTime: RUN_UPDATED,
+        urlHash: 'q3v7kzt2ma',
+      },
+    ],
+    runRevisions: [
+      {
+        project: DEMO_GCP.project,
+        location: DEMO_GCP.runService.location,
+        service: DEMO_GCP.runService.name,
+        name: DEMO_GCP.runService.stable,
+        generation: 1,
+        createTime: CREATED,
+        creator: DEMO_GCP_PRINCIPAL.replace(/^serviceAccount:/, ''),
+        template: demoRunTemplate(DOCS_IMAGE_STABLE, '2024.03.1'),
+      },
+      {
+        project: DEMO_GCP.project,
+        location: DEMO_GCP.runService.location,
+        service: DEMO_GCP.runService.name,
+        name: DEMO_GCP.runService.canary,
+        generation: 2,
+        createTime: RUN_UPDATED,
+        creator: DEMO_GCP_PRINCIPAL.replace(/^serviceAccount:/, ''),
+        template: demoRunTemplate(DOCS_IMAGE_CANARY, '2024.03.2'),
       },
     ],
     clusters: DEMO_CLUSTERS.filter(c => live.has(c.name)).map(c => ({

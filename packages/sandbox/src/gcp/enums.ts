@@ -67,6 +67,51 @@ export const RELEASE_CHANNEL = {
   EXTENDED: 4,
 } as const;
 
+/** google.cloud.run.v2.TrafficTargetAllocationType */
+export const RUN_TRAFFIC_TYPE = {
+  TRAFFIC_TARGET_ALLOCATION_TYPE_UNSPECIFIED: 0,
+  TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST: 1,
+  TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION: 2,
+} as const;
+
+/** google.cloud.run.v2.Condition.State */
+export const RUN_CONDITION_STATE = {
+  STATE_UNSPECIFIED: 0,
+  CONDITION_PENDING: 1,
+  CONDITION_RECONCILING: 2,
+  CONDITION_FAILED: 3,
+  CONDITION_SUCCEEDED: 4,
+} as const;
+
+/** google.cloud.run.v2.Condition.Severity */
+export const RUN_CONDITION_SEVERITY = {
+  SEVERITY_UNSPECIFIED: 0,
+  ERROR: 1,
+  WARNING: 2,
+  INFO: 3,
+} as const;
+
+/** google.cloud.run.v2.IngressTraffic */
+export const RUN_INGRESS = {
+  INGRESS_TRAFFIC_UNSPECIFIED: 0,
+  INGRESS_TRAFFIC_ALL: 1,
+  INGRESS_TRAFFIC_INTERNAL_ONLY: 2,
+  INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER: 3,
+  INGRESS_TRAFFIC_NONE: 4,
+} as const;
+
+/** google.api.LaunchStage */
+export const LAUNCH_STAGE = {
+  LAUNCH_STAGE_UNSPECIFIED: 0,
+  UNIMPLEMENTED: 6,
+  PRELAUNCH: 7,
+  EARLY_ACCESS: 1,
+  ALPHA: 2,
+  BETA: 3,
+  GA: 4,
+  DEPRECATED: 5,
+} as const;
+
 export type EnumStyle = 'int' | 'name';
 
 /** What the request asked for: gax adds `$alt=json;enum-encoding=int`. */

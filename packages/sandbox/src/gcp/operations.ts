@@ -15,6 +15,9 @@ export interface GcpTimings {
   serviceEnableMs: number;
   clusterCreateMs: number;
   clusterDeleteMs: number;
+  runServiceCreateMs: number;
+  runServiceUpdateMs: number;
+  runServiceDeleteMs: number;
 }
 
 /** Slow enough that the demo shows progress, fast enough to wait for. */
@@ -25,6 +28,9 @@ export const DEFAULT_GCP_TIMINGS: GcpTimings = {
   serviceEnableMs: 1500,
   clusterCreateMs: 8000,
   clusterDeleteMs: 4000,
+  runServiceCreateMs: 3000,
+  runServiceUpdateMs: 2500,
+  runServiceDeleteMs: 1000,
 };
 
 const TIMING_OF: Record<OperationKind, keyof GcpTimings> = {
@@ -34,6 +40,9 @@ const TIMING_OF: Record<OperationKind, keyof GcpTimings> = {
   batchEnable: 'serviceEnableMs',
   createCluster: 'clusterCreateMs',
   deleteCluster: 'clusterDeleteMs',
+  createRunService: 'runServiceCreateMs',
+  updateRunService: 'runServiceUpdateMs',
+  deleteRunService: 'runServiceDeleteMs',
 };
 
 /** What the control API asks of the next operations of a kind. */

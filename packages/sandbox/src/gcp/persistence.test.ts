@@ -74,4 +74,60 @@ describe('GCP imitation: state kept in <stateDir>/gcp.json across restarts', () 
       await second.stop();
     }
   });
+
+  it('keeps Cloud Run services and revisions; a version 1 file gets the demo Cloud Run service', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-gcp-run-'));
+    try {
+      const options = {
+        stateDir: dir,
+        clusters: [{ name: 'persist-run-base' }],
+        token: 'persist-run-kube-token',
+        gcp: { timings: FAST_GCP, token: 'persist-run-gcp-token' },
+      };
+      const first = await startSandbox(options);
+      const parent = `projects/${DEMO_GCP.project}/locations/us-west1`;
+      const [op] = await gcpClients(first).runServices.createService({
+        parent,
+        serviceId: 'kept',
+        service: { template: { containers: [{ image: 'example/kept:1' }] } },
+      });
+      await op.promise();
+      await first.stop();
+      const file = path.join(dir, 'gcp.json');
+      const saved = JSON.parse(fs.readFileSync(file, 'utf8'));
+      expect(saved.version).toBe(2);
+
+      const second = await startSandbox(options);
+      try {
+        const [kept] = await gcpClients(second).runServices.getService({
+          name: `${parent}/services/kept`,
+        });
+        expect(kept.terminalCondition?.state).toBe('CONDITION_SUCCEEDED');
+        const [revisions] = await gcpClients(second).runRevisions.listRevisions(
+          { parent: `${parent}/services/kept` },
+        );
+        expect(revisions).toHaveLength(1);
+      } finally {
+        await second.stop();
+      }
+
+      // A file from before Cloud Run: its state, and the fixture's Cloud Run records.
+      delete saved.state.runServices;
+      delete saved.state.runRevisions;
+      fs.writeFileSync(file, JSON.stringify({ ...saved, version: 1 }));
+      const third = await startSandbox(options);
+      try {
+        const [services] = await gcpClients(third).runServices.listServices({
+          parent: `projects/${DEMO_GCP.project}/locations/-`,
+        });
+        expect(services.map(s => s.name?.split('/').pop())).toEqual([
+          DEMO_GCP.runService.name,
+        ]);
+      } finally {
+        await third.stop();
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

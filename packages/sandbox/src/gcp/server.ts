@@ -22,6 +22,7 @@ import {
   OperationRunner,
 } from './operations';
 import { projectRoutes, registerProjectOperations } from './projects';
+import { registerRunOperations, runRoutes } from './run';
 import {
   registerServiceUsageOperations,
   serviceUsageRoutes,
@@ -48,14 +49,21 @@ export interface GcpServerOptions {
   stateFile?: string;
 }
 
+/**
+ * `<stateDir>/gcp.json`. Version 2 added Cloud Run (`runServices`,
+ * `runRevisions`); a version 1 file is read with the fixture's Cloud Run
+ * records.
+ */
 interface PersistedState {
-  version: 1;
+  version: 1 | 2;
   state: GcpState;
 }
 
+const STATE_VERSION = 2;
+
 /**
- * The GCP imitation: Resource Manager v3, Cloud Billing v1, Service Usage v1
- * and Container v1 on one HTTPS server, for Google's Node clients in REST
+ * The GCP imitation: Resource Manager v3, Cloud Billing v1, Service Usage v1,
+ * Container v1 and Cloud Run Admin v2 on one HTTPS server, for Google's Node clients in REST
  * mode (`fallback: true`). One store; long-running operations on timers; a
  * created GKE cluster becomes a live Kubernetes imitation.
  */
@@ -101,6 +109,7 @@ export class GcpServer {
     registerProjectOperations(this.api);
     registerServiceUsageOperations(this.api);
     registerContainerOperations(this.api);
+    registerRunOperations(this.api);
     this.installRoutes([
       // Custom methods (`{project}:verb`) before the plain `{project}` routes.
       ...iamRoutes(this.api),
@@ -109,6 +118,7 @@ export class GcpServer {
       ...billingRoutes(this.api),
       ...serviceUsageRoutes(this.api),
       ...containerRoutes(this.api),
+      ...runRoutes(this.api),
     ]);
     this.installControlRoutes();
   }
@@ -301,7 +311,15 @@ export class GcpServer {
       const parsed = JSON.parse(
         fs.readFileSync(file, 'utf8'),
       ) as PersistedState;
-      if (parsed.version === 1) return parsed.state;
+      if (parsed.version === STATE_VERSION) return parsed.state;
+      if (parsed.version === 1) {
+        const fixture = this.store.snapshot();
+        return {
+          ...parsed.state,
+          runServices: fixture.runServices,
+          runRevisions: fixture.runRevisions,
+        };
+      }
       throw new Error(`unknown version ${parsed.version}`);
     } catch (e) {
       // A damaged file is not fatal: the sandbox starts from the fixture, and says it lost state.
@@ -325,7 +343,10 @@ export class GcpServer {
   private saveNow() {
     const file = this.options.stateFile;
     if (!file) return;
-    const body: PersistedState = { version: 1, state: this.store.snapshot() };
+    const body: PersistedState = {
+      version: STATE_VERSION,
+      state: this.store.snapshot(),
+    };
     // Principals hold tokens; they come from the fixture on every start anyway.
     body.state.principals = [];
     fs.mkdirSync(path.dirname(file), { recursive: true });

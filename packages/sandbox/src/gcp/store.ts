@@ -9,6 +9,8 @@ import type {
   OperationRecord,
   OrganizationRecord,
   ProjectRecord,
+  RunRevisionRecord,
+  RunServiceRecord,
 } from './types';
 
 /** The Kubernetes version the imitation's clusters report (as the Kubernetes imitation's /version). */
@@ -29,9 +31,20 @@ function emptyState(): GcpState {
     projects: [],
     billingAccounts: [],
     clusters: [],
+    runServices: [],
+    runRevisions: [],
     operations: [],
     sequence: 0,
   };
+}
+
+/** A Cloud Run uid (a UUID, as Cloud Run gives services and revisions). */
+export function newUid(): string {
+  const h = randomBytes(16).toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(
+    16,
+    20,
+  )}-${h.slice(20)}`;
 }
 
 function clone<T>(v: T): T {
@@ -119,6 +132,43 @@ export function normalizeFixture(
         ...c,
       }),
     ),
+    runServices: (fixture.runServices ?? []).map(
+      (r): RunServiceRecord => ({
+        uid: newUid(),
+        description: '',
+        generation: 1,
+        observedGeneration: r.generation ?? 1,
+        labels: {},
+        annotations: {},
+        createTime: now,
+        updateTime: now,
+        creator: '',
+        lastModifier: r.creator ?? '',
+        ingress: 'INGRESS_TRAFFIC_ALL',
+        traffic: [{ type: 'LATEST', revision: '', percent: 100, tag: '' }],
+        trafficStatuses: r.traffic ?? [
+          { type: 'LATEST', revision: '', percent: 100, tag: '' },
+        ],
+        latestCreatedRevision: '',
+        latestReadyRevision: r.latestCreatedRevision ?? '',
+        ready: 'SUCCEEDED',
+        conditionMessage: '',
+        lastTransitionTime: r.updateTime ?? now,
+        urlHash: randomBytes(5).toString('hex'),
+        ...r,
+      }),
+    ),
+    runRevisions: (fixture.runRevisions ?? []).map(
+      (r): RunRevisionRecord => ({
+        uid: newUid(),
+        generation: 1,
+        createTime: now,
+        creator: '',
+        ready: 'SUCCEEDED',
+        conditionMessage: '',
+        ...r,
+      }),
+    ),
   };
 }
 
@@ -136,10 +186,17 @@ export const clusterKey = (c: {
   name: string;
 }) => `${c.project}/${c.location}/${c.name}`;
 
+export const runRevisionKey = (r: {
+  project: string;
+  location: string;
+  service: string;
+  name: string;
+}) => `${r.project}/${r.location}/${r.service}/${r.name}`;
+
 /**
  * The GCP imitation's state in memory: organizations, folders, projects
  * (with billing link, enabled services and IAM policy), billing accounts,
- * principals, clusters and operations. Handlers change records in place and
+ * principals, clusters, Cloud Run services and revisions, and operations. Handlers change records in place and
  * call `changed()`, which tells the listeners (persistence).
  */
 export class GcpStore {
@@ -179,6 +236,8 @@ export class GcpStore {
     upsert(s.projects, n.projects, p => p.projectId);
     upsert(s.billingAccounts, n.billingAccounts, b => b.name);
     upsert(s.clusters, n.clusters, clusterKey);
+    upsert(s.runServices, n.runServices, clusterKey);
+    upsert(s.runRevisions, n.runRevisions, runRevisionKey);
     this.changed();
   }
 
@@ -236,6 +295,32 @@ export class GcpStore {
     return this.state.clusters.find(
       c => c.project === project && c.location === location && c.name === name,
     );
+  }
+
+  runService(
+    project: string,
+    location: string,
+    name: string,
+  ): RunServiceRecord | undefined {
+    return this.state.runServices.find(
+      r => r.project === project && r.location === location && r.name === name,
+    );
+  }
+
+  /** The service's revisions, newest first. */
+  runRevisions(service: RunServiceRecord): RunRevisionRecord[] {
+    return this.state.runRevisions
+      .filter(
+        r =>
+          r.project === service.project &&
+          r.location === service.location &&
+          r.service === service.name,
+      )
+      .sort(
+        (a, b) =>
+          b.createTime.localeCompare(a.createTime) ||
+          b.name.localeCompare(a.name),
+      );
   }
 
   operation(name: string): OperationRecord | undefined {

@@ -127,13 +127,128 @@ export interface ClusterRecord {
   kubernetesName: string;
 }
 
+/*
+ * Cloud Run Admin API v2 (googleapis google/cloud/run/v2/service.proto,
+ * revision.proto, revision_template.proto, k8s.min.proto, traffic_target.proto).
+ * The template is kept as the subset of RevisionTemplate the imitation
+ * understands, with Cloud Run's defaults filled in.
+ */
+
+export interface RunProbeRecord {
+  initialDelaySeconds?: number;
+  timeoutSeconds?: number;
+  periodSeconds?: number;
+  failureThreshold?: number;
+  httpGet?: { path?: string; port?: number };
+  tcpSocket?: { port?: number };
+  grpc?: { port?: number; service?: string };
+}
+
+export interface RunContainerRecord {
+  name: string;
+  image: string;
+  command: string[];
+  args: string[];
+  env: Array<{ name: string; value: string }>;
+  /** `resources.limits`: `cpu`, `memory` (`1000m`, `512Mi`). */
+  limits: Record<string, string>;
+  ports: Array<{ name: string; containerPort: number }>;
+  startupProbe?: RunProbeRecord;
+  livenessProbe?: RunProbeRecord;
+}
+
+export interface RunTemplateRecord {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  minInstanceCount: number;
+  maxInstanceCount: number;
+  serviceAccount: string;
+  /** A google.protobuf.Duration in JSON (`300s`). */
+  timeout: string;
+  maxInstanceRequestConcurrency: number;
+  containers: RunContainerRecord[];
+}
+
+export type RunTrafficType = 'LATEST' | 'REVISION';
+
+export interface RunTrafficRecord {
+  type: RunTrafficType;
+  /** Short revision name (`svc-00001-abc`); '' for LATEST. */
+  revision: string;
+  percent: number;
+  tag: string;
+}
+
+/** The Ready condition: reconciling, succeeded or failed (with a message). */
+export type RunReadyState = 'RECONCILING' | 'SUCCEEDED' | 'FAILED';
+
+export interface RunServiceRecord {
+  /** The project id (not the number). */
+  project: string;
+  /** A region. */
+  location: string;
+  /** The service id (the last segment of its name). */
+  name: string;
+  uid: string;
+  description: string;
+  /** Bumped on every create / update; the etag is derived from it. */
+  generation: number;
+  /** The generation the last finished operation rolled out. */
+  observedGeneration: number;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  createTime: string;
+  updateTime: string;
+  creator: string;
+  lastModifier: string;
+  /** `INGRESS_TRAFFIC_ALL` etc., by name. */
+  ingress: string;
+  /** The template as the last create / update gave it (`revision` is the requested name, or ''). */
+  template: RunTemplateRecord & { revision: string };
+  /** Requested traffic (LATEST resolves to `latestReadyRevision`). */
+  traffic: RunTrafficRecord[];
+  /** Traffic as served (set when an operation finishes successfully). */
+  trafficStatuses: RunTrafficRecord[];
+  /** Short names of revisions. */
+  latestCreatedRevision: string;
+  latestReadyRevision: string;
+  ready: RunReadyState;
+  /** Why the service is not ready, when it failed. */
+  conditionMessage: string;
+  lastTransitionTime: string;
+  /** The hash in the service's `*.a.run.app` URL (10 letters / digits). */
+  urlHash: string;
+  /** Set while a delete operation runs. */
+  deleting?: boolean;
+}
+
+export interface RunRevisionRecord {
+  project: string;
+  location: string;
+  /** Short service name. */
+  service: string;
+  /** Short revision name (`svc-00001-abc`). */
+  name: string;
+  uid: string;
+  /** The service generation that created it. */
+  generation: number;
+  createTime: string;
+  creator: string;
+  template: RunTemplateRecord;
+  ready: RunReadyState;
+  conditionMessage: string;
+}
+
 export type OperationKind =
   | 'createProject'
   | 'updateProject'
   | 'deleteProject'
   | 'batchEnable'
   | 'createCluster'
-  | 'deleteCluster';
+  | 'deleteCluster'
+  | 'createRunService'
+  | 'updateRunService'
+  | 'deleteRunService';
 
 export const OPERATION_KINDS: readonly OperationKind[] = [
   'createProject',
@@ -142,6 +257,9 @@ export const OPERATION_KINDS: readonly OperationKind[] = [
   'batchEnable',
   'createCluster',
   'deleteCluster',
+  'createRunService',
+  'updateRunService',
+  'deleteRunService',
 ];
 
 export type OperationOutcome = 'succeed' | 'fail' | 'hang';
@@ -149,7 +267,8 @@ export type OperationOutcome = 'succeed' | 'fail' | 'hang';
 export interface OperationRecord {
   /**
    * `operations/cp.<n>` (Resource Manager), `operations/acf.p2-<number>-<n>`
-   * (Service Usage), `operation-<ms>-<hex>` (Container).
+   * (Service Usage), `operation-<ms>-<hex>` (Container),
+   * `projects/<id>/locations/<region>/operations/<uuid>` (Cloud Run).
    */
   name: string;
   kind: OperationKind;
@@ -169,6 +288,11 @@ export interface OperationRecord {
   location?: string;
   /** batchEnable: the services being enabled. */
   services?: string[];
+  /** Cloud Run operations: the service (short name) and the revision they roll out, if any. */
+  runService?: string;
+  runRevision?: string;
+  /** deleteRunService: the service as it was, for the operation's response once it is gone. */
+  runServiceSnapshot?: RunServiceRecord;
   /** updateProject: the fields to apply when it completes. */
   update?: { displayName?: string; labels?: Record<string, string> };
 }
@@ -181,6 +305,8 @@ export interface GcpState {
   projects: ProjectRecord[];
   billingAccounts: BillingAccountRecord[];
   clusters: ClusterRecord[];
+  runServices: RunServiceRecord[];
+  runRevisions: RunRevisionRecord[];
   operations: OperationRecord[];
   /** Source of project numbers and operation ids. */
   sequence: number;
@@ -210,5 +336,17 @@ export interface GcpFixture {
   clusters?: Array<
     Pick<ClusterRecord, 'project' | 'location' | 'name'> &
       Partial<ClusterRecord>
+  >;
+  /** Cloud Run services; each needs its revisions in `runRevisions`. */
+  runServices?: Array<
+    Pick<RunServiceRecord, 'project' | 'location' | 'name' | 'template'> &
+      Partial<RunServiceRecord>
+  >;
+  runRevisions?: Array<
+    Pick<
+      RunRevisionRecord,
+      'project' | 'location' | 'service' | 'name' | 'template'
+    > &
+      Partial<RunRevisionRecord>
   >;
 }

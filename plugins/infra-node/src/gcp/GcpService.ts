@@ -1,4 +1,8 @@
 import type {
+  CloudRunRevision,
+  CloudRunService,
+  CloudRunServiceRef,
+  CloudRunServiceSpec,
   GcpBillingAccount,
   GcpProject,
   GkeCluster,
@@ -68,7 +72,7 @@ export interface GcpWaitOptions {
 }
 
 /**
- * GCP as Groundcrew uses it: Resource Manager, Cloud Billing, Service Usage, IAM and GKE, through
+ * GCP as Groundcrew uses it: Resource Manager, Cloud Billing, Service Usage, IAM, GKE and Cloud Run, through
  * Google's own clients. Errors are @backstage/errors types (InputError for what GCP refuses as
  * invalid, NotAllowedError for permission denied, ConflictError for already exists / a stale etag,
  * ServiceUnavailableError when GCP keeps rate-limiting or an operation times out). 429 and 503 are
@@ -164,4 +168,34 @@ export interface GcpService {
     operationName: string,
     options?: GcpWaitOptions,
   ): Promise<GkeOperation>;
+
+  /** The Cloud Run service, or undefined when there is none with that name. */
+  getRunService(ref: CloudRunServiceRef): Promise<CloudRunService | undefined>;
+  /**
+   * Creates a Cloud Run service and waits for its first revision to be ready (ConflictError when
+   * it exists; the error of the rollout when it fails — the service then exists, not ready, and
+   * {@link GcpService.updateRunService} rolls it out again).
+   */
+  createRunService(
+    ref: CloudRunServiceRef,
+    spec: CloudRunServiceSpec,
+    options?: GcpWaitOptions,
+  ): Promise<CloudRunService>;
+  /**
+   * Replaces the service's labels, annotations, template and traffic, and waits for the rollout.
+   * A changed template makes a new revision. Every call is a mutation: callers compare with
+   * {@link GcpService.getRunService} first.
+   */
+  updateRunService(
+    ref: CloudRunServiceRef,
+    spec: CloudRunServiceSpec,
+    options?: GcpWaitOptions,
+  ): Promise<CloudRunService>;
+  /** The service's revisions, newest first (NotFoundError when the service does not exist). */
+  listRunRevisions(ref: CloudRunServiceRef): Promise<CloudRunRevision[]>;
+  /** Deletes the service (and its revisions) and waits for the operation. */
+  deleteRunService(
+    ref: CloudRunServiceRef,
+    options?: GcpWaitOptions,
+  ): Promise<void>;
 }

@@ -1,6 +1,15 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { InputError, ServiceUnavailableError } from '@backstage/errors';
-import type { GcpProject, GkeCluster } from '@groundcrew/plugin-infra-common';
+import type {
+  CloudRunProbe,
+  CloudRunRevision,
+  CloudRunService,
+  CloudRunServiceRef,
+  CloudRunServiceSpec,
+  CloudRunTrafficTarget,
+  GcpProject,
+  GkeCluster,
+} from '@groundcrew/plugin-infra-common';
 import { CloudBillingClient } from '@google-cloud/billing';
 import {
   ClusterManagerClient,
@@ -12,6 +21,11 @@ import {
   ProjectsClient,
   protos as resourcemanager,
 } from '@google-cloud/resource-manager';
+import {
+  RevisionsClient,
+  ServicesClient,
+  protos as run,
+} from '@google-cloud/run';
 import { ServiceUsageClient } from '@google-cloud/service-usage';
 import { GoogleAuth } from 'google-auth-library';
 import { grpcCodeOf, GrpcCode, isRetryable, toBackstageError } from './errors';
@@ -31,6 +45,11 @@ type IProject = resourcemanager.google.cloud.resourcemanager.v3.IProject;
 type ICluster = container.google.container.v1.ICluster;
 type IOperation = container.google.container.v1.IOperation;
 type IProgress = container.google.container.v1.IOperationProgress;
+type IRunService = run.google.cloud.run.v2.IService;
+type IRunRevision = run.google.cloud.run.v2.IRevision;
+type IRunProbe = run.google.cloud.run.v2.IProbe;
+type IRunTraffic = run.google.cloud.run.v2.ITrafficTarget;
+type IRunCondition = run.google.cloud.run.v2.ICondition;
 
 /**
  * The `*Async` listings page on demand whatever this says; saying it spares a warning per process
@@ -43,6 +62,7 @@ interface LroLike<T> {
   done?: boolean;
   result?: T | null;
   error?: unknown;
+  metadata?: unknown;
 }
 
 /** Options every Google client is built with: Google's endpoints, or one GCP-compatible endpoint. */
@@ -225,6 +245,175 @@ function toPolicy(
   };
 }
 
+/*
+ * Cloud Run v2. A direct answer has enums as names and int64 as strings; the result and metadata
+ * of a long-running operation are decoded from a google.protobuf.Any, with enums as numbers and
+ * int64 as Long. The mapping takes both.
+ */
+
+const RUN_TRAFFIC_REVISION = new Set([
+  'TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION',
+  '2',
+]);
+const RUN_CONDITION_SUCCEEDED = new Set(['CONDITION_SUCCEEDED', '4']);
+const RUN_CONDITION_FAILED = new Set(['CONDITION_FAILED', '3']);
+
+function runServiceName(ref: CloudRunServiceRef): string {
+  return `projects/${ref.projectId}/locations/${ref.location}/services/${ref.name}`;
+}
+
+function lastSegment(name: string | null | undefined): string | undefined {
+  return name ? name.split('/').pop() || undefined : undefined;
+}
+
+function int64(v: unknown): number {
+  if (v === null || v === undefined) return 0;
+  const n = Number(String(v));
+  return Number.isFinite(n) ? n : 0;
+}
+
+function toTraffic(t: IRunTraffic): CloudRunTrafficTarget {
+  const type = RUN_TRAFFIC_REVISION.has(enumName(t.type))
+    ? 'REVISION'
+    : 'LATEST';
+  return {
+    type,
+    ...(t.revision ? { revision: t.revision } : {}),
+    percent: t.percent ?? 0,
+    ...(t.tag ? { tag: t.tag } : {}),
+  };
+}
+
+function conditionState(c: IRunCondition | null | undefined): string {
+  return enumName(c?.state);
+}
+
+function toRunService(
+  s: IRunService,
+  ref: CloudRunServiceRef,
+): CloudRunService {
+  const first = s.template?.containers?.[0];
+  const limits = first?.resources?.limits ?? {};
+  const terminal = s.terminalCondition;
+  const reconciling = Boolean(s.reconciling);
+  return {
+    name: lastSegment(s.name) ?? ref.name,
+    projectId: ref.projectId,
+    location: ref.location,
+    uri: s.uri ?? '',
+    labels: { ...(s.labels ?? {}) },
+    annotations: { ...(s.annotations ?? {}) },
+    generation: int64(s.generation),
+    observedGeneration: int64(s.observedGeneration),
+    latestReadyRevision: lastSegment(s.latestReadyRevision),
+    latestCreatedRevision: lastSegment(s.latestCreatedRevision),
+    traffic: (s.traffic ?? []).map(toTraffic),
+    trafficStatuses: (s.trafficStatuses ?? []).map(t => ({
+      ...toTraffic(t),
+      ...(t.uri ? { uri: t.uri } : {}),
+    })),
+    ready:
+      !reconciling && RUN_CONDITION_SUCCEEDED.has(conditionState(terminal)),
+    reconciling,
+    conditionMessage: terminal?.message || undefined,
+    template: {
+      revision: s.template?.revision || undefined,
+      image: first?.image ?? '',
+      containerPort: first?.ports?.[0]?.containerPort ?? undefined,
+      envNames: (first?.env ?? []).map(e => e.name ?? ''),
+      minInstances: s.template?.scaling?.minInstanceCount ?? 0,
+      maxInstances: s.template?.scaling?.maxInstanceCount ?? 0,
+      cpu: limits.cpu,
+      memory: limits.memory,
+    },
+    etag: s.etag || undefined,
+  };
+}
+
+function toRunRevision(r: IRunRevision): CloudRunRevision {
+  const ready = (r.conditions ?? []).find(c => c.type === 'Ready');
+  return {
+    name: lastSegment(r.name) ?? '',
+    service: lastSegment(r.service) ?? '',
+    image: r.containers?.[0]?.image ?? '',
+    createTime: timestampOf(r.createTime),
+    ready: RUN_CONDITION_SUCCEEDED.has(conditionState(ready)),
+    reconciling: Boolean(r.reconciling),
+    conditionMessage: ready?.message || undefined,
+  };
+}
+
+function timestampOf(
+  t: { seconds?: unknown; nanos?: number | null } | null | undefined,
+): string | undefined {
+  if (!t) return undefined;
+  const ms = int64(t.seconds) * 1000 + Math.floor((t.nanos ?? 0) / 1e6);
+  return new Date(ms).toISOString();
+}
+
+function toRunProbe(p: CloudRunProbe | undefined): IRunProbe | undefined {
+  return p ? { ...p } : undefined;
+}
+
+function toRunServiceRequest(
+  spec: CloudRunServiceSpec,
+  name?: string,
+): IRunService {
+  const t = spec.template;
+  const limits: Record<string, string> = {};
+  if (t.resources?.cpu) limits.cpu = t.resources.cpu;
+  if (t.resources?.memory) limits.memory = t.resources.memory;
+  return {
+    ...(name ? { name } : {}),
+    labels: spec.labels,
+    annotations: spec.annotations ?? {},
+    template: {
+      ...(t.revision ? { revision: t.revision } : {}),
+      labels: t.labels ?? {},
+      annotations: t.annotations ?? {},
+      scaling: {
+        minInstanceCount: t.minInstances,
+        maxInstanceCount: t.maxInstances,
+      },
+      containers: [
+        {
+          image: t.image,
+          ports: [{ containerPort: t.containerPort }],
+          env: t.env.map(e => ({ name: e.name, value: e.value })),
+          ...(Object.keys(limits).length ? { resources: { limits } } : {}),
+          ...(t.startupProbe
+            ? { startupProbe: toRunProbe(t.startupProbe) }
+            : {}),
+          ...(t.livenessProbe
+            ? { livenessProbe: toRunProbe(t.livenessProbe) }
+            : {}),
+        },
+      ],
+    },
+    traffic: spec.traffic.map(tt => ({
+      type:
+        tt.type === 'REVISION'
+          ? 'TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION'
+          : 'TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST',
+      ...(tt.revision ? { revision: tt.revision } : {}),
+      percent: tt.percent,
+      ...(tt.tag ? { tag: tt.tag } : {}),
+    })),
+  };
+}
+
+/** A line about a Cloud Run rollout, from the operation's metadata (the Service). */
+function describeRunRollout(metadata: unknown): string | undefined {
+  const s = metadata as IRunService | null | undefined;
+  if (!s || typeof s !== 'object') return undefined;
+  const revision = lastSegment(s.latestCreatedRevision);
+  const state = conditionState(s.terminalCondition);
+  let status = 'rolling out';
+  if (RUN_CONDITION_SUCCEEDED.has(state) && !s.reconciling) status = 'ready';
+  else if (RUN_CONDITION_FAILED.has(state)) status = 'failed';
+  return [revision ? `revision ${revision}` : 'service', status].join(' ');
+}
+
 /**
  * The default {@link GcpService}, on Google's Node clients in their REST mode.
  *
@@ -237,6 +426,8 @@ export class GoogleCloud implements GcpService {
   private readonly billing: CloudBillingClient;
   private readonly serviceUsage: ServiceUsageClient;
   private readonly clusters: ClusterManagerClient;
+  private readonly runServices: ServicesClient;
+  private readonly runRevisions: RevisionsClient;
   private readonly authClient: GcpAuthClient;
 
   static create(options: { config: GcpConfig; logger: LoggerService }) {
@@ -255,6 +446,8 @@ export class GoogleCloud implements GcpService {
     this.billing = new CloudBillingClient(opts);
     this.serviceUsage = new ServiceUsageClient(opts);
     this.clusters = new ClusterManagerClient(opts);
+    this.runServices = new ServicesClient(opts);
+    this.runRevisions = new RevisionsClient(opts);
   }
 
   async close(): Promise<void> {
@@ -266,6 +459,8 @@ export class GoogleCloud implements GcpService {
         this.billing,
         this.serviceUsage,
         this.clusters,
+        this.runServices,
+        this.runRevisions,
       ].map(c => c.close()),
     );
     this.authClient.close();
@@ -615,17 +810,127 @@ export class GoogleCloud implements GcpService {
     }
   }
 
-  /** Polls a Resource Manager / Service Usage long-running operation until done. */
+  async getRunService(ref: CloudRunServiceRef) {
+    try {
+      const [s] = await this.call(
+        `Reading Cloud Run service ${ref.name} in ${ref.projectId}/${ref.location}`,
+        () => this.runServices.getService({ name: runServiceName(ref) }),
+      );
+      return toRunService(s, ref);
+    } catch (e) {
+      if (grpcCodeOf(causeOf(e)) === GrpcCode.NOT_FOUND) return undefined;
+      throw e;
+    }
+  }
+
+  async createRunService(
+    ref: CloudRunServiceRef,
+    spec: CloudRunServiceSpec,
+    options?: GcpWaitOptions,
+  ) {
+    const what = `Creating Cloud Run service ${ref.name} in ${ref.projectId}/${ref.location}`;
+    const [op] = await this.call(what, () =>
+      this.runServices.createService({
+        parent: `projects/${ref.projectId}/locations/${ref.location}`,
+        serviceId: ref.name,
+        service: toRunServiceRequest(spec),
+      }),
+    );
+    const service = await this.waitForLro<IRunService>(
+      what,
+      op,
+      name => this.runServices.checkCreateServiceProgress(name),
+      options,
+      describeRunRollout,
+    );
+    return toRunService(service, ref);
+  }
+
+  async updateRunService(
+    ref: CloudRunServiceRef,
+    spec: CloudRunServiceSpec,
+    options?: GcpWaitOptions,
+  ) {
+    const what = `Updating Cloud Run service ${ref.name} in ${ref.projectId}/${ref.location}`;
+    const [op] = await this.call(what, () =>
+      this.runServices.updateService({
+        service: toRunServiceRequest(spec, runServiceName(ref)),
+      }),
+    );
+    const service = await this.waitForLro<IRunService>(
+      what,
+      op,
+      name => this.runServices.checkUpdateServiceProgress(name),
+      options,
+      describeRunRollout,
+    );
+    return toRunService(service, ref);
+  }
+
+  async listRunRevisions(ref: CloudRunServiceRef) {
+    const out: CloudRunRevision[] = [];
+    await this.call(
+      `Listing the revisions of Cloud Run service ${ref.name} in ${ref.projectId}/${ref.location}`,
+      async () => {
+        out.length = 0;
+        for await (const r of this.runRevisions.listRevisionsAsync(
+          { parent: runServiceName(ref) },
+          PAGED,
+        )) {
+          out.push(toRunRevision(r));
+        }
+      },
+    );
+    return out;
+  }
+
+  async deleteRunService(ref: CloudRunServiceRef, options?: GcpWaitOptions) {
+    const what = `Deleting Cloud Run service ${ref.name} in ${ref.projectId}/${ref.location}`;
+    let op;
+    try {
+      [op] = await this.call(what, () =>
+        this.runServices.deleteService({ name: runServiceName(ref) }),
+      );
+    } catch (e) {
+      // Already gone: what a re-run after a delete finds.
+      if (grpcCodeOf(causeOf(e)) === GrpcCode.NOT_FOUND) return;
+      throw e;
+    }
+    await this.waitForLro(
+      what,
+      op,
+      name => this.runServices.checkDeleteServiceProgress(name),
+      options,
+      describeRunRollout,
+    );
+  }
+
+  /** Polls a google.longrunning operation (Resource Manager, Service Usage, Cloud Run) until done. */
   private async waitForLro<T>(
     what: string,
-    op: { name?: string | null; done?: boolean; result?: unknown },
+    op: {
+      name?: string | null;
+      done?: boolean;
+      result?: unknown;
+      metadata?: unknown;
+    },
     check: (name: string) => Promise<LroLike<unknown>>,
     options?: GcpWaitOptions,
+    describe?: (metadata: unknown) => string | undefined,
   ): Promise<T> {
     const name = op.name ?? '';
     const deadline = Date.now() + (options?.timeoutMs ?? 10 * 60_000);
     let current: LroLike<unknown> = op;
     options?.onProgress?.(`${what}: operation ${name} started`);
+    let last = '';
+    const report = () => {
+      const line = describe?.(current.metadata);
+      if (line && line !== last) {
+        last = line;
+        options?.onProgress?.(`${what}: ${line}`);
+      }
+    };
+    report();
     while (!current.done) {
       if (Date.now() >= deadline) {
         throw new ServiceUnavailableError(
@@ -636,6 +941,7 @@ export class GoogleCloud implements GcpService {
       current = await this.call(`${what} (operation ${name})`, () =>
         check(name),
       );
+      report();
     }
     if (current.error) {
       throw toBackstageError(current.error, `${what} failed`);

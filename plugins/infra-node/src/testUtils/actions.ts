@@ -1,6 +1,9 @@
 import { Writable } from 'node:stream';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { JsonObject } from '@backstage/types';
+// Test helpers, imported only by tests (`@groundcrew/plugin-infra-node/testUtils`): the test
+// utilities stay a devDependency, out of production installs.
+// eslint-disable-next-line @backstage/no-undeclared-imports
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 
 /** A logger that keeps what the action wrote, as the task log would show it. */

@@ -2,7 +2,7 @@ import { mockApis } from '@backstage/test-utils';
 import { FetchApi } from '@backstage/core-plugin-api';
 import { GcpProject } from '@groundcrew/plugin-infra-common';
 import { http, HttpResponse } from 'msw';
-import { GkeClusterSummary, InfraClient } from '../api';
+import { FleetCluster, GkeClusterSummary, InfraClient } from '../api';
 
 export const baseUrl = 'http://backstage.test/api/infra';
 
@@ -43,6 +43,25 @@ export const demoClusters = [
   cluster('gke-ops', 'us-central1'),
   cluster('gke-prod-europe-west1', 'europe-west1'),
   cluster('gke-prod-us-east1', 'us-east1'),
+];
+
+export const demoFleetClusters: FleetCluster[] = [
+  {
+    name: 'gke-ops',
+    labels: { environment: 'ops', region: 'us-central1' },
+    source: 'config',
+  },
+  {
+    name: 'gke-prod-europe-west1',
+    labels: { environment: 'production', region: 'europe-west1' },
+    source: 'config',
+  },
+  {
+    name: 'gke-prod-us-east1',
+    labels: { environment: 'production', region: 'us-east1' },
+    source: 'config',
+  },
+  { name: 'gke-team-ai-dev', labels: {}, source: 'registered' },
 ];
 
 /** A Backstage error body, as the backend's error handler writes it. */
@@ -108,6 +127,10 @@ export function infraBackendHandlers(requests: URL[] = []) {
       return HttpResponse.json({
         items: demoClusters.filter(c => !location || c.location === location),
       });
+    }),
+    http.get(`${baseUrl}/fleet/clusters`, req => {
+      requests.push(new URL(req.request.url));
+      return HttpResponse.json({ items: demoFleetClusters });
     }),
   ];
 }

@@ -1,5 +1,6 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import type {
+  ClusterSummary,
   GcpBillingAccount,
   GcpProject,
   GcpRegion,
@@ -8,6 +9,14 @@ import type {
 } from '@groundcrew/plugin-infra-common';
 
 export type { GcpBillingAccount, GcpRegion, GkeClusterSummary };
+
+/**
+ * A cluster of the Groundcrew Kubernetes fleet as the wizards see it: its name, its labels
+ * (`environment`, `region`, …) and where it came from; never its endpoint or credentials.
+ *
+ * @public
+ */
+export type FleetCluster = Pick<ClusterSummary, 'name' | 'labels' | 'source'>;
 
 /**
  * Options every lookup takes.
@@ -44,6 +53,8 @@ export interface InfraApi {
   listClusters(
     options: InfraRequestOptions & { projectId: string; location?: string },
   ): Promise<GkeClusterSummary[]>;
+  /** The clusters of the Groundcrew Kubernetes fleet, by name. */
+  listFleetClusters(options?: InfraRequestOptions): Promise<FleetCluster[]>;
   /** Billing accounts, open ones first. */
   listBillingAccounts(
     options?: InfraRequestOptions,

@@ -6,6 +6,7 @@ import {
   baseUrl,
   createTestClient,
   demoClusters,
+  demoFleetClusters,
   errorResponse,
   infraBackendHandlers,
 } from '../__testUtils__/infraBackend';
@@ -82,6 +83,14 @@ describe('InfraClient', () => {
     ).resolves.toEqual([demoClusters[0]]);
     expect(requests.at(-1)?.searchParams.get('location')).toBe('us-central1');
     expect(await client.listBillingAccounts()).toHaveLength(1);
+  });
+
+  it('lists the clusters of the fleet', async () => {
+    await expect(createTestClient().listFleetClusters()).resolves.toEqual(
+      demoFleetClusters,
+    );
+    expect(requests.at(-1)?.pathname).toBe('/api/infra/fleet/clusters');
+    expect(requests.at(-1)?.search).toBe('');
   });
 
   it('throws a ResponseError carrying the backend error', async () => {

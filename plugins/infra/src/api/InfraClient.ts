@@ -5,6 +5,7 @@ import {
   GcpProjectIdAvailability,
 } from '@groundcrew/plugin-infra-common';
 import {
+  FleetCluster,
   GcpBillingAccount,
   GcpRegion,
   GkeClusterSummary,
@@ -81,6 +82,17 @@ export class InfraClient implements InfraApi {
     const { items } = await this.get<{ items: GkeClusterSummary[] }>(
       `/gcp/projects/${encodeURIComponent(options.projectId)}/clusters`,
       { location: options.location },
+      options,
+    );
+    return items;
+  }
+
+  async listFleetClusters(
+    options?: InfraRequestOptions,
+  ): Promise<FleetCluster[]> {
+    const { items } = await this.get<{ items: FleetCluster[] }>(
+      '/fleet/clusters',
+      {},
       options,
     );
     return items;

@@ -1,5 +1,6 @@
 export { infraApiRef } from './InfraApi';
 export type {
+  FleetCluster,
   GcpBillingAccount,
   GcpRegion,
   GkeClusterSummary,

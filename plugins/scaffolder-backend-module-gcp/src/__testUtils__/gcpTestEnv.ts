@@ -14,7 +14,10 @@ import { Sandbox, startSandbox } from '@groundcrew/sandbox';
 import { GcpActionsConfig, readGcpActionsConfig } from '../config';
 import { recordingAuditor } from '@groundcrew/plugin-infra-node/testUtils';
 
-export { actionContext, runAction } from '@groundcrew/plugin-infra-node/testUtils';
+export {
+  actionContext,
+  runAction,
+} from '@groundcrew/plugin-infra-node/testUtils';
 
 /** The demo organization's folders and billing account in the sandbox. */
 export const DEMO = {

@@ -1,3 +1,4 @@
+import { RECONCILE_REQUESTED } from './reconcile';
 import { createHash } from 'node:crypto';
 import type { ClusterState } from '../cluster';
 import type { KindInfo } from '../kinds';
@@ -133,7 +134,9 @@ export class HelmController {
     const configDigest = sha256(spec.values ?? {});
     const release = `${ref.targetNamespace}/${ref.releaseName}`;
     const t = now();
+    const requested = hr.metadata.annotations?.[RECONCILE_REQUESTED];
     const common: Rec = {
+      ...(requested ? { lastHandledReconcileAt: requested } : {}),
       observedGeneration: g,
       lastAttemptedGeneration: g,
       helmChart: `${chart.sourceRef?.namespace ?? ref.hrNamespace}/${

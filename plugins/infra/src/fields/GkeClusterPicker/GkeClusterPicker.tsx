@@ -6,6 +6,7 @@ import { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react
 import { gcpProjectIdProblem } from '@groundcrew/plugin-infra-common';
 import { GkeClusterSummary, infraApiRef } from '../../api';
 import { FieldStatus, useFieldStatusProps } from '../fieldStatus';
+import { formValue } from '../formValue';
 import { messageOf } from '../messageOf';
 import { useLookup } from '../useLookup';
 
@@ -38,17 +39,6 @@ export const gkeClusterPickerSchema = {
     },
   },
 };
-
-/** A text value of the whole form (every step), at a dotted path. */
-function formValue(formContext: unknown, path: string): string | undefined {
-  let current: unknown = (formContext as { formData?: unknown } | undefined)
-    ?.formData;
-  for (const key of path.split('.')) {
-    if (!current || typeof current !== 'object') return undefined;
-    current = (current as Record<string, unknown>)[key];
-  }
-  return typeof current === 'string' && current ? current : undefined;
-}
 
 function clusterLabel(c: GkeClusterSummary): string {
   return `${c.name} (${c.location}${

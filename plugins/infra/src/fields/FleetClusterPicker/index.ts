@@ -1,0 +1,5 @@
+export {
+  FleetClusterPicker,
+  fleetClusterPickerSchema,
+} from './FleetClusterPicker';
+export type { FleetClusterPickerUiOptions } from './FleetClusterPicker';
