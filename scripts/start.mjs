@@ -2,7 +2,7 @@
 // Starts the sandbox, the backend and the frontend together, with prefixed logs; Ctrl-C stops all.
 //
 //   yarn start              fixed ports: portal http://localhost:3000, backend 7007, sandbox 7441-7443
-//                           (Kubernetes) and 7451 (GCP)
+//                           (Kubernetes), 7451 (GCP), 7481 (GitLab), 7491 (Vault), 7492 (Teleport) and 7493 (OIDC sign-in)
 //   yarn start --ephemeral  ports chosen at run time and a throw-away state folder (the e2e tests);
 //                           prints `GROUNDCREW_READY <app url> <backend url> <sandbox state dir>` once
 //                           everything answers.
@@ -207,6 +207,14 @@ async function main() {
       // `yarn start` it gets another port, and that template cannot publish there.
       gitlab: await portOrFree(7481),
       gitlabControl: await freePort(),
+      // The sandbox's OpenID Connect provider: its issuer (http://127.0.0.1:<port>) is in every ID
+      // token, so the metadata URL below must name the same port.
+      oidc: await freePort(),
+      oidcControl: await freePort(),
+      vault: await freePort(),
+      vaultControl: await freePort(),
+      teleport: await freePort(),
+      teleportControl: await freePort(),
     };
     if (ports.gitlab !== 7481) {
       log(
@@ -234,6 +242,15 @@ async function main() {
             connection: { directory: path.join(stateDir, 'db') },
           },
         },
+        auth: {
+          providers: {
+            oidc: {
+              development: {
+                metadataUrl: `http://127.0.0.1:${ports.oidc}/.well-known/openid-configuration`,
+              },
+            },
+          },
+        },
         techdocs: {
           publisher: {
             type: 'local',
@@ -251,6 +268,14 @@ async function main() {
           ],
         },
         groundcrew: {
+          teleport: {
+            address: `127.0.0.1:${ports.teleport}`,
+            identityFile: path.join(sandboxDir, 'teleport', 'identity'),
+          },
+          vault: {
+            endpoint: `https://127.0.0.1:${ports.vault}`,
+            caFile: path.join(sandboxDir, 'ca.crt'),
+          },
           gcp: {
             endpoint: `https://127.0.0.1:${ports.gcp}`,
             caFile: path.join(sandboxDir, 'ca.crt'),
@@ -297,6 +322,12 @@ async function main() {
       gcpClusters: [], // the sandbox's default, 7461-7480
       gitlab: 7481,
       gitlabControl: 7581,
+      oidc: 7493,
+      oidcControl: 7593,
+      vault: 7491,
+      vaultControl: 7591,
+      teleport: 7492,
+      teleportControl: 7592,
     };
     mkdirSync(path.join(root, '.groundcrew'), { recursive: true });
   }
@@ -313,6 +344,12 @@ async function main() {
         SANDBOX_GCP_CONTROL_PORT: String(ports.gcpControl),
         SANDBOX_GITLAB_PORT: String(ports.gitlab),
         SANDBOX_GITLAB_CONTROL_PORT: String(ports.gitlabControl),
+        SANDBOX_OIDC_PORT: String(ports.oidc),
+        SANDBOX_OIDC_CONTROL_PORT: String(ports.oidcControl),
+        SANDBOX_VAULT_PORT: String(ports.vault),
+        SANDBOX_VAULT_CONTROL_PORT: String(ports.vaultControl),
+        SANDBOX_TELEPORT_PORT: String(ports.teleport),
+        SANDBOX_TELEPORT_CONTROL_PORT: String(ports.teleportControl),
         ...(ports.gcpClusters.length && {
           SANDBOX_GCP_CLUSTER_PORTS: ports.gcpClusters.join(','),
         }),
@@ -322,6 +359,9 @@ async function main() {
   await waitForPort(ports.kube[2], 'the sandbox', sandbox);
   await waitForPort(ports.gcp, 'the sandbox (GCP)', sandbox);
   await waitForPort(ports.gitlab, 'the sandbox (GitLab)', sandbox);
+  await waitForPort(ports.oidc, 'the sandbox (OIDC)', sandbox);
+  await waitForPort(ports.vault, 'the sandbox (Vault)', sandbox);
+  await waitForPort(ports.teleport, 'the sandbox (Teleport)', sandbox);
   if (!existsSync(path.join(sandboxDir, 'ca.crt'))) {
     throw new Error(
       `the sandbox did not write ${path.join(sandboxDir, 'ca.crt')}`,

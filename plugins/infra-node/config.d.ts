@@ -57,6 +57,79 @@ export interface Config {
      * clients. With no `endpoint`, Google's own endpoints and application default credentials (or
      * `credentials.keyFile`) are used.
      */
+    /**
+     * Teleport, for the Access tab: the auth server's gRPC API with a client certificate (mutual
+     * TLS). Absent: the Access tab says Teleport is not configured.
+     */
+    teleport?: {
+      /** `host:port` of the auth server (or a proxy that forwards to it), e.g. `127.0.0.1:7492`. */
+      address: string;
+      /**
+       * An identity file as `tctl auth sign --format=file` writes it (key, certificate, CAs).
+       * Re-read when it changes, so a renewed identity is picked up without a restart.
+       * @visibility secret
+       */
+      identityFile?: string;
+      /**
+       * PEM client certificate, instead of `identityFile`.
+       * @visibility secret
+       */
+      certFile?: string;
+      /**
+       * PEM private key of `certFile`.
+       * @visibility secret
+       */
+      keyFile?: string;
+      /**
+       * PEM of the Teleport cluster CA that signs the auth server's certificate.
+       * @visibility secret
+       */
+      caFile?: string;
+      /** TLS server name to verify. Default `teleport.cluster.local`, as Teleport's own clients. */
+      serverName?: string;
+      /** Deadline of every call, in seconds. Default 10. */
+      timeoutSeconds?: number;
+    };
+    /**
+     * Vault, for the Secrets tab: metadata only (the portal never reads a secret value). Absent:
+     * the Secrets tab says Vault is not configured.
+     */
+    vault?: {
+      /** e.g. `https://vault.example.com:8200`, or `https://127.0.0.1:7491` for the sandbox. */
+      endpoint: string;
+      /** Vault Enterprise namespace. */
+      namespace?: string;
+      /** PEM of the CA that signed Vault's certificate. */
+      caData?: string;
+      /** Path to a PEM file with that CA. */
+      caFile?: string;
+      auth: {
+        /** `token` (default) or `kubernetes` (the pod's service-account token). */
+        type?: 'token' | 'kubernetes';
+        /**
+         * A token whose policy allows `list`/`read` on `<mount>/metadata/*`, `list`+`sudo` on
+         * `sys/leases/lookup/<prefix>/*`, `read` on `sys/mounts`, and nothing on `<mount>/data/*`.
+         * @visibility secret
+         */
+        token?: string;
+        /** The Kubernetes auth role (auth.type kubernetes). */
+        role?: string;
+        /** Default `/var/run/secrets/kubernetes.io/serviceaccount/token`. */
+        jwtFile?: string;
+        /** The Kubernetes auth mount, default `kubernetes`. */
+        mountPoint?: string;
+      };
+      /** Requests to Vault in flight at once (default 8). */
+      maxConcurrency?: number;
+      /** How long metadata answers are kept (default 15; 0 turns the cache off). */
+      metadataCacheSeconds?: number;
+      /** Default 10. */
+      requestTimeoutSeconds?: number;
+      /** Renew the token when this fraction of its TTL has passed (default 0.7). */
+      renewFraction?: number;
+      /** Base URL of the Vault UI for links (default: the endpoint). */
+      uiUrl?: string;
+    };
     gcp?: {
       /**
        * One endpoint for every GCP API, for a GCP-compatible server such as the sandbox

@@ -2,7 +2,7 @@ import { render, screen } from '@testing-library/react';
 import App from './App';
 
 describe('App', () => {
-  it('renders the Groundcrew sign-in page with the guest provider', async () => {
+  function withConfig(auth: object = {}) {
     process.env = {
       NODE_ENV: 'test',
       APP_CONFIG: [
@@ -13,11 +13,16 @@ describe('App', () => {
             techdocs: {
               storageUrl: 'http://localhost:7007/api/techdocs/static/docs',
             },
+            auth,
           },
           context: 'test',
         },
       ] as any,
     };
+  }
+
+  it('renders the Groundcrew sign-in page with the guest provider and single sign-on', async () => {
+    withConfig({ environment: 'development' });
 
     render(<App />);
 
@@ -25,5 +30,7 @@ describe('App', () => {
     expect(
       await screen.findByRole('button', { name: 'Enter' }),
     ).toBeInTheDocument();
+    expect(screen.getByText('Single sign-on')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Sign In' })).toBeInTheDocument();
   });
 });

@@ -32,15 +32,12 @@ import {
   GkeClusterPickerFieldExtension,
 } from '@groundcrew/plugin-infra';
 import { apis } from './apis';
+import { GroundcrewSignInPage } from './components/signIn/GroundcrewSignInPage';
 import { entityPage } from './components/catalog/EntityPage';
 import { searchPage } from './components/search/SearchPage';
 import { Root } from './components/Root';
 
-import {
-  AlertDisplay,
-  OAuthRequestDialog,
-  SignInPage,
-} from '@backstage/core-components';
+import { AlertDisplay, OAuthRequestDialog } from '@backstage/core-components';
 import { createApp } from '@backstage/app-defaults';
 import { AppRouter, FlatRoutes } from '@backstage/core-app-api';
 import { CatalogGraphPage } from '@backstage/plugin-catalog-graph';
@@ -67,7 +64,7 @@ const app = createApp({
     });
   },
   components: {
-    SignInPage: props => <SignInPage {...props} auto providers={['guest']} />,
+    SignInPage: props => <GroundcrewSignInPage {...props} />,
   },
 });
 

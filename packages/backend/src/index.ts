@@ -9,6 +9,8 @@ import {
   createRootLoggerServiceFactory,
   gcpServiceFactory,
   kubernetesFleetServiceFactory,
+  teleportServiceFactory,
+  vaultServiceFactory,
 } from '@groundcrew/plugin-infra-node';
 
 const backend = createBackend();
@@ -25,6 +27,9 @@ backend.add(
 backend.add(import('@backstage/plugin-app-backend'));
 backend.add(import('@backstage/plugin-auth-backend'));
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+// Sign-in through any OpenID Connect provider (the sandbox's under `yarn start`, Dex or another in
+// production), resolved to the user entity whose spec.profile.email is the person's email.
+backend.add(import('@backstage/plugin-auth-backend-module-oidc-provider'));
 
 backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(
@@ -57,6 +62,13 @@ backend.add(import('@backstage/plugin-user-settings-backend'));
 backend.add(kubernetesFleetServiceFactory);
 backend.add(gcpServiceFactory);
 backend.add(import('@groundcrew/plugin-deploy-board-backend'));
+backend.add(import('@groundcrew/plugin-traffic-backend'));
+// Vault's config is checked at start-up; the Secrets tab reads metadata only.
+backend.add(vaultServiceFactory);
+backend.add(import('@groundcrew/plugin-vault-secrets-backend'));
+// Teleport's config is checked at start-up; the Access tab asks Teleport for write access.
+backend.add(teleportServiceFactory);
+backend.add(import('@groundcrew/plugin-teleport-access-backend'));
 backend.add(import('@groundcrew/plugin-infra-backend'));
 
 backend.start();

@@ -34,6 +34,9 @@ import { runScaffolderTask } from './__testUtils__/scaffolderTasks';
  * pushes the repository to the GitLab imitation with git, and catalog:register reads the new
  * Component back from it through the GitLab URL reader.
  */
+// Each test runs whole scaffolder tasks (seconds each; more on a busy CI machine).
+jest.setTimeout(120_000);
+
 describe('the Runway service template, through the scaffolder task API', () => {
   let sandbox: Sandbox;
   let backend: Awaited<ReturnType<typeof startTestBackend>>;

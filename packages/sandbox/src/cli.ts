@@ -19,6 +19,15 @@
  *   SANDBOX_GITLAB_CONTROL_PORT  default 7581
  *   SANDBOX_GITLAB_TOKEN         groundcrew-bot's personal access token (default
  *                                groundcrew-sandbox-gitlab-token, which app-config.yaml names)
+ *   SANDBOX_OIDC_PORT            default 7493 (plain HTTP: the issuer is http://127.0.0.1:<port>)
+ *   SANDBOX_OIDC_CONTROL_PORT    default 7593
+ *   SANDBOX_VAULT_PORT           default 7491 (HTTPS, sandbox CA)
+ *   SANDBOX_VAULT_CONTROL_PORT   default 7591
+ *   SANDBOX_VAULT_TOKEN          the portal's token (default groundcrew-sandbox-vault-token, which
+ *                                app-config.yaml names; policy groundcrew-portal, metadata only)
+ *   SANDBOX_TELEPORT_PORT        default 7492 (gRPC, mutual TLS with the Teleport cluster CA; the
+ *                                portal's identity file is written to <state dir>/teleport/identity)
+ *   SANDBOX_TELEPORT_CONTROL_PORT default 7592
  *
  * Clusters created through GCP join the kubeconfig and clusters.json when they come up.
  */
@@ -26,6 +35,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { writeKubeconfig } from './kubeconfig';
 import { DEMO_GCP_TOKEN } from './gcp/demo';
+import { DEMO_VAULT_TOKEN } from './vault/demo';
 import { DEMO_GITLAB_TOKEN } from './gitlab/demo';
 import { Sandbox, startSandbox } from './sandbox';
 
@@ -91,6 +101,26 @@ function writeStateFiles(sandbox: Sandbox, stateDir: string) {
     controlUrl: sandbox.gitlab.controlUrl,
     token: sandbox.gitlab.token,
   };
+  const oidc = sandbox.oidc && {
+    issuer: sandbox.oidc.issuer,
+    metadataUrl: sandbox.oidc.metadataUrl,
+    controlUrl: sandbox.oidc.controlUrl,
+    clientId: sandbox.oidc.clientId,
+    clientSecret: sandbox.oidc.clientSecret,
+    users: sandbox.oidc.users.map(u => u.email),
+  };
+  const vault = sandbox.vault && {
+    url: sandbox.vault.url,
+    controlUrl: sandbox.vault.controlUrl,
+    token: sandbox.vault.token,
+    rootToken: sandbox.vault.rootToken,
+  };
+  const teleport = sandbox.teleport && {
+    address: sandbox.teleport.address,
+    controlUrl: sandbox.teleport.controlUrl,
+    serverName: sandbox.teleport.serverName,
+    identityFile: sandbox.teleport.identityFile,
+  };
   fs.writeFileSync(
     path.join(stateDir, 'clusters.json'),
     `${JSON.stringify(
@@ -99,6 +129,9 @@ function writeStateFiles(sandbox: Sandbox, stateDir: string) {
         kubernetes: clusters,
         ...(gcp ? { gcp } : {}),
         ...(gitlab ? { gitlab } : {}),
+        ...(oidc ? { oidc } : {}),
+        ...(vault ? { vault } : {}),
+        ...(teleport ? { teleport } : {}),
       },
       null,
       2,
@@ -152,6 +185,19 @@ async function main() {
       controlPort: port(process.env.SANDBOX_GITLAB_CONTROL_PORT, 7581),
       token: process.env.SANDBOX_GITLAB_TOKEN || DEMO_GITLAB_TOKEN,
     },
+    oidc: {
+      port: port(process.env.SANDBOX_OIDC_PORT, 7493),
+      controlPort: port(process.env.SANDBOX_OIDC_CONTROL_PORT, 7593),
+    },
+    vault: {
+      port: port(process.env.SANDBOX_VAULT_PORT, 7491),
+      controlPort: port(process.env.SANDBOX_VAULT_CONTROL_PORT, 7591),
+      token: process.env.SANDBOX_VAULT_TOKEN || DEMO_VAULT_TOKEN,
+    },
+    teleport: {
+      port: port(process.env.SANDBOX_TELEPORT_PORT, 7492),
+      controlPort: port(process.env.SANDBOX_TELEPORT_CONTROL_PORT, 7592),
+    },
   });
   const { clusters } = sandbox.kubernetes;
   const kubeconfig = path.join(stateDir, 'kubeconfig');
@@ -170,6 +216,29 @@ async function main() {
       `sandbox gitlab     ${'api/v4,git'.padEnd(22)} ${
         sandbox.gitlab.url
       }  control ${sandbox.gitlab.controlUrl}  [groundcrew-bot]\n`,
+    );
+  }
+  if (sandbox.oidc) {
+    process.stdout.write(
+      `sandbox oidc       ${'openid-connect'.padEnd(22)} ${
+        sandbox.oidc.issuer
+      }  control ${sandbox.oidc.controlUrl}  [${sandbox.oidc.users
+        .map(u => u.sub)
+        .join(',')}]\n`,
+    );
+  }
+  if (sandbox.vault) {
+    process.stdout.write(
+      `sandbox vault      ${'kv2,leases,auth'.padEnd(22)} ${
+        sandbox.vault.url
+      }  control ${sandbox.vault.controlUrl}  [groundcrew-portal]\n`,
+    );
+  }
+  if (sandbox.teleport) {
+    process.stdout.write(
+      `sandbox teleport   ${'auth grpc (mtls)'.padEnd(22)} ${
+        sandbox.teleport.address
+      }  control ${sandbox.teleport.controlUrl}  [groundcrew-portal]\n`,
     );
   }
   let known = new Set(clusters.map(c => c.name));

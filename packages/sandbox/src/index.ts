@@ -13,6 +13,12 @@ export type {
   SandboxGcpOptions,
   SandboxGitlab,
   SandboxGitlabOptions,
+  SandboxVault,
+  SandboxVaultOptions,
+  SandboxOidc,
+  SandboxOidcOptions,
+  SandboxTeleport,
+  SandboxTeleportOptions,
   StartSandboxOptions,
 } from './sandbox';
 export { SandboxControl } from './control';
@@ -67,6 +73,22 @@ export type {
   GitlabUserRecord,
   GitlabVisibility,
 } from './gitlab/types';
+export { OidcServer } from './oidc/server';
+export type { OidcServerOptions } from './oidc/server';
+export { OidcControl } from './oidc/control';
+export type { OidcStateSummary } from './oidc/control';
+export {
+  DEMO_OIDC_CLIENT_ID,
+  DEMO_OIDC_CLIENT_SECRET,
+  DEMO_OIDC_USERS,
+} from './oidc/demo';
+export { DEFAULT_OIDC_TIMINGS } from './oidc/store';
+export type {
+  OidcClient,
+  OidcTamper,
+  OidcTimings,
+  OidcUser,
+} from './oidc/store';
 export { KubernetesServer, DEFAULT_TIMINGS } from './kubernetes/server';
 export type {
   KubernetesServerOptions,
@@ -92,3 +114,40 @@ export {
   writeKubeconfig,
   kubeconfigYaml,
 } from './kubeconfig';
+export { VaultServer } from './vault/server';
+export type { VaultServerOptions } from './vault/server';
+export { VaultControl } from './vault/control';
+export {
+  DEMO_VAULT_POD_ANNOTATIONS,
+  DEMO_VAULT_ROOT_TOKEN,
+  DEMO_VAULT_TOKEN,
+  PORTAL_POLICY,
+  VAULT_CANARY,
+  vaultDemoFixture,
+} from './vault/demo';
+export type {
+  VaultCondition,
+  VaultFixture,
+  VaultFixtureSecret,
+  VaultKubernetesRole,
+  VaultMountRecord,
+} from './vault/types';
+export { TeleportServer, TELEPORT_PROTO_DIR } from './teleport/server';
+export type { TeleportServerOptions } from './teleport/server';
+export { TeleportControl } from './teleport/control';
+export type { TeleportStateView } from './teleport/control';
+export {
+  DEMO_TELEPORT_BOT,
+  DEMO_TELEPORT_NAMESPACES,
+  DEMO_TELEPORT_REVIEWER_ROLE,
+  namespaceRoles,
+  teleportDemoFixture,
+} from './teleport/demo';
+export { TELEPORT_SERVER_NAME, formatIdentityFile } from './teleport/certs';
+export type { TeleportIdentity } from './teleport/certs';
+export type {
+  TeleportFixture,
+  TeleportRequestFixture,
+  TeleportRoleFixture,
+  TeleportUserFixture,
+} from './teleport/types';

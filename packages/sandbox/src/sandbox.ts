@@ -13,10 +13,22 @@ import { GitlabControl } from './gitlab/control';
 import { DEMO_GITLAB_TOKEN } from './gitlab/demo';
 import { GitlabServer } from './gitlab/server';
 import type { GitlabFixture } from './gitlab/types';
+import { OidcControl } from './oidc/control';
+import { DEMO_OIDC_CLIENT_ID, DEMO_OIDC_CLIENT_SECRET } from './oidc/demo';
+import { OidcServer } from './oidc/server';
+import type { OidcTimings, OidcUser } from './oidc/store';
 import type { GcpFixture } from './gcp/types';
 import { KubernetesServer, KubernetesTimings } from './kubernetes/server';
 import { syntheticFixture } from './kubernetes/workloads';
 import type { KubeObject } from './kubernetes/types';
+import { TeleportControl } from './teleport/control';
+import { DEMO_TELEPORT_BOT, teleportDemoFixture } from './teleport/demo';
+import { TeleportServer } from './teleport/server';
+import type { TeleportFixture } from './teleport/types';
+import { VaultControl } from './vault/control';
+import { DEMO_VAULT_ROOT_TOKEN, DEMO_VAULT_TOKEN } from './vault/demo';
+import { VaultServer } from './vault/server';
+import type { VaultFixture } from './vault/types';
 
 export interface SandboxClusterSpec {
   name: string;
@@ -48,6 +60,107 @@ export interface StartSandboxOptions {
   gcp?: SandboxGcpOptions;
   /** The GitLab imitation (on by default). */
   gitlab?: SandboxGitlabOptions;
+  /** The OpenID Connect provider (on by default). */
+  oidc?: SandboxOidcOptions;
+  /** The Vault imitation (on by default). */
+  vault?: SandboxVaultOptions;
+  /** The Teleport imitation (on by default). */
+  teleport?: SandboxTeleportOptions;
+}
+
+export interface SandboxTeleportOptions {
+  /** Default true. */
+  enabled?: boolean;
+  /** Port of the gRPC (mutual TLS) listener; chosen at run time otherwise. */
+  port?: number;
+  /** Port of the control listener (HTTPS, sandbox CA); chosen at run time otherwise. */
+  controlPort?: number;
+  /** Load the demo roles, users and requests (default true). */
+  demo?: boolean;
+  /** More roles, users and requests, on top of the demo (or alone with `demo: false`). */
+  fixture?: TeleportFixture;
+  /** The Teleport user of the portal's identity (default `groundcrew-portal`). */
+  identityUser?: string;
+}
+
+export interface SandboxTeleport {
+  /** `127.0.0.1:<port>`: the auth server address (gRPC over mutual TLS). */
+  address: string;
+  controlUrl: string;
+  /** The TLS server name on the auth server's certificate (`teleport.cluster.local`). */
+  serverName: string;
+  /** PEM of the Teleport cluster CA (it signs the auth server's and the clients' certificates). */
+  caPem: string;
+  /** The portal's identity, as `tctl auth sign --format=file` writes it. */
+  identityFileContent: string;
+  /** Where that identity file was written (`<stateDir>/teleport/identity`), with a state dir. */
+  identityFile?: string;
+  control: TeleportControl;
+  /** The server itself, for in-process use. */
+  server: TeleportServer;
+}
+
+export interface SandboxVaultOptions {
+  /** Default true. */
+  enabled?: boolean;
+  /** Port of the API listener (HTTPS, sandbox CA); chosen at run time otherwise. */
+  port?: number;
+  /** Port of the control listener; chosen at run time otherwise. */
+  controlPort?: number;
+  /** The portal's token, policy `groundcrew-portal` (default `groundcrew-sandbox-vault-token`). */
+  token?: string;
+  /** A root token for tests and seeding (default `groundcrew-sandbox-vault-root`). */
+  rootToken?: string;
+  /** Load the demo secrets and leases (default true). */
+  demo?: boolean;
+  /** More records, on top of the demo (or alone with `demo: false`). */
+  fixture?: VaultFixture;
+}
+
+export interface SandboxVault {
+  /** `https://127.0.0.1:<port>`: node-vault's `endpoint`. */
+  url: string;
+  controlUrl: string;
+  /** The portal's token (metadata reads only). */
+  token: string;
+  /** A root token: for tests and seeding, never for the portal. */
+  rootToken: string;
+  control: VaultControl;
+  /** The server itself, for in-process use. */
+  server: VaultServer;
+}
+
+export interface SandboxOidcOptions {
+  /** Default true. */
+  enabled?: boolean;
+  /** Port of the plain-HTTP provider (the issuer is `http://127.0.0.1:<port>`); chosen at run time otherwise. */
+  port?: number;
+  /** Port of the control listener (HTTPS, sandbox CA); chosen at run time otherwise. */
+  controlPort?: number;
+  /** The client the portal signs in with (default `groundcrew-portal`). */
+  clientId?: string;
+  /** Its secret (default `groundcrew-sandbox-oidc-secret`, which app-config.yaml names). */
+  clientSecret?: string;
+  /** Exact redirect URIs of that client; any loopback URI otherwise. */
+  redirectUris?: string[];
+  /** People on the picker page (default: demo, casey and pat of examples/org.yaml). */
+  users?: OidcUser[];
+  /** Token, code and request lifetimes (seconds). */
+  timings?: Partial<OidcTimings>;
+}
+
+export interface SandboxOidc {
+  /** `http://127.0.0.1:<port>`: the `iss` of every ID token, exactly. */
+  issuer: string;
+  /** `<issuer>/.well-known/openid-configuration`: Backstage's `metadataUrl`. */
+  metadataUrl: string;
+  controlUrl: string;
+  clientId: string;
+  clientSecret: string;
+  users: OidcUser[];
+  control: OidcControl;
+  /** The server itself, for in-process use. */
+  server: OidcServer;
 }
 
 export interface SandboxGitlabOptions {
@@ -142,6 +255,12 @@ export interface Sandbox {
   gcp?: SandboxGcp;
   /** The GitLab imitation, unless disabled. */
   gitlab?: SandboxGitlab;
+  /** The OpenID Connect provider, unless disabled. */
+  oidc?: SandboxOidc;
+  /** The Vault imitation, unless disabled. */
+  vault?: SandboxVault;
+  /** The Teleport imitation, unless disabled. */
+  teleport?: SandboxTeleport;
   /** Called after a cluster was added or removed (through GCP); returns an unsubscribe. */
   onClustersChanged(listener: () => void): () => void;
   stop(): Promise<void>;
@@ -351,12 +470,57 @@ export async function startSandbox(
     }
   }
 
+  let oidc: SandboxOidc | undefined;
+  if (options.oidc?.enabled !== false) {
+    try {
+      oidc = await startOidc(options, tls);
+    } catch (e) {
+      stopped = true;
+      await gitlab?.server.stop();
+      await gcp?.server.stop();
+      await Promise.all(Object.values(serversByName).map(s => s.stop()));
+      throw e;
+    }
+  }
+
+  let vault: SandboxVault | undefined;
+  if (options.vault?.enabled !== false) {
+    try {
+      vault = await startVault(options, tls);
+    } catch (e) {
+      stopped = true;
+      await oidc?.server.stop();
+      await gitlab?.server.stop();
+      await gcp?.server.stop();
+      await Promise.all(Object.values(serversByName).map(s => s.stop()));
+      throw e;
+    }
+  }
+
+  let teleport: SandboxTeleport | undefined;
+  if (options.teleport?.enabled !== false) {
+    try {
+      teleport = await startTeleport(options, tls);
+    } catch (e) {
+      stopped = true;
+      await vault?.server.stop();
+      await oidc?.server.stop();
+      await gitlab?.server.stop();
+      await gcp?.server.stop();
+      await Promise.all(Object.values(serversByName).map(s => s.stop()));
+      throw e;
+    }
+  }
+
   return {
     kubernetes: { caPem: tls.caPem, clusters },
     control,
     servers: serversByName,
     gcp,
     gitlab,
+    oidc,
+    vault,
+    teleport,
     onClustersChanged(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -364,6 +528,9 @@ export async function startSandbox(
     async stop() {
       if (stopped) return;
       stopped = true;
+      await teleport?.server.stop();
+      await vault?.server.stop();
+      await oidc?.server.stop();
       await gitlab?.server.stop();
       await gcp?.server.stop();
       await Promise.all(Object.values(serversByName).map(s => s.stop()));
@@ -447,6 +614,126 @@ async function startGitlab(
     controlUrl: server.controlUrl,
     token: server.token,
     control: new GitlabControl({ url: server.controlUrl, caPem: tls.caPem }),
+    server,
+  };
+}
+
+async function startOidc(
+  options: StartSandboxOptions,
+  tls: TlsMaterial,
+): Promise<SandboxOidc> {
+  const o = options.oidc ?? {};
+  const clientId = o.clientId ?? DEMO_OIDC_CLIENT_ID;
+  const clientSecret = o.clientSecret ?? DEMO_OIDC_CLIENT_SECRET;
+  const server = new OidcServer({
+    tls,
+    port: o.port,
+    controlPort: o.controlPort,
+    clients: [
+      {
+        clientId,
+        clientSecret,
+        name: 'Groundcrew portal',
+        redirectUris: o.redirectUris,
+      },
+    ],
+    users: o.users,
+    timings: o.timings,
+  });
+  try {
+    await server.start();
+  } catch (e) {
+    await server.stop().catch(() => undefined);
+    throw e;
+  }
+  return {
+    issuer: server.issuer,
+    metadataUrl: server.metadataUrl,
+    controlUrl: server.controlUrl,
+    clientId,
+    clientSecret,
+    users: server.store.users,
+    control: new OidcControl({ url: server.controlUrl, caPem: tls.caPem }),
+    server,
+  };
+}
+
+async function startVault(
+  options: StartSandboxOptions,
+  tls: TlsMaterial,
+): Promise<SandboxVault> {
+  const o = options.vault ?? {};
+  const server = new VaultServer({
+    tls,
+    token: o.token ?? DEMO_VAULT_TOKEN,
+    rootToken: o.rootToken ?? DEMO_VAULT_ROOT_TOKEN,
+    demo: o.demo,
+    fixture: o.fixture,
+    port: o.port,
+    controlPort: o.controlPort,
+  });
+  try {
+    await server.start();
+  } catch (e) {
+    await server.stop().catch(() => undefined);
+    throw e;
+  }
+  return {
+    url: server.url,
+    controlUrl: server.controlUrl,
+    token: server.token,
+    rootToken: server.rootToken,
+    control: new VaultControl({ url: server.controlUrl, caPem: tls.caPem }),
+    server,
+  };
+}
+
+async function startTeleport(
+  options: StartSandboxOptions,
+  tls: TlsMaterial,
+): Promise<SandboxTeleport> {
+  const o = options.teleport ?? {};
+  const demo = o.demo !== false ? teleportDemoFixture() : {};
+  const extra = o.fixture ?? {};
+  const dir = options.stateDir
+    ? path.join(options.stateDir, 'teleport')
+    : undefined;
+  const server = new TeleportServer({
+    tls,
+    port: o.port,
+    controlPort: o.controlPort,
+    pkiDir: dir,
+    fixture: {
+      clusterName: extra.clusterName ?? demo.clusterName,
+      roles: [...(demo.roles ?? []), ...(extra.roles ?? [])],
+      users: [...(demo.users ?? []), ...(extra.users ?? [])],
+      requests: [...(demo.requests ?? []), ...(extra.requests ?? [])],
+    },
+  });
+  const identity = server.issueIdentity(o.identityUser ?? DEMO_TELEPORT_BOT, {
+    roles: ['groundcrew-portal'],
+  });
+  const identityFileContent = server.identityFile(identity);
+  let identityFile: string | undefined;
+  if (dir) {
+    identityFile = path.join(dir, 'identity');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(identityFile, identityFileContent, { mode: 0o600 });
+  }
+  try {
+    await server.start();
+  } catch (e) {
+    await server.stop().catch(() => undefined);
+    throw e;
+  }
+  return {
+    address: server.address,
+    controlUrl: server.controlUrl,
+    serverName: server.serverName,
+    caPem: server.pki.caPem,
+    identityFileContent,
+    identityFile,
+    control: new TeleportControl({ url: server.controlUrl, caPem: tls.caPem }),
     server,
   };
 }

@@ -26,6 +26,7 @@ const emptyCache = createServiceFactory({
     replicaSetsOf: () => [],
     podsOf: () => [],
     flux: () => [],
+    routes: () => [],
     namespace: () => undefined,
     subscribe: () => () => {},
   }),

@@ -39,6 +39,7 @@ function fakeCache(sync: () => Promise<boolean>): KubernetesCacheService {
     replicaSetsOf: () => [],
     podsOf: () => [],
     flux: () => [],
+    routes: () => [],
     namespace: () => undefined,
     subscribe: () => () => {},
   };

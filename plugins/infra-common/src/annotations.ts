@@ -13,10 +13,31 @@ export const GROUNDCREW_ANNOTATIONS = {
   gcpProject: 'groundcrew.io/gcp-project',
   /** Comma-separated cluster names to restrict lookups to (default: every cluster). */
   clusters: 'groundcrew.io/clusters',
-  /** Vault KV path (mount/path) whose metadata the Secrets tab shows. */
+  /**
+   * Vault KV v2 paths (`mount/folder`, comma-separated) whose metadata the Secrets tab shows;
+   * folders are listed recursively.
+   */
   vaultPath: 'groundcrew.io/vault-path',
-  /** Teleport role that grants write access on request. */
+  /** Comma-separated lease prefixes of the entity's dynamic secrets (`database/creds/<role>`). */
+  vaultLeasePrefix: 'groundcrew.io/vault-lease-prefix',
+  /**
+   * Teleport roles that grant write access on request, comma-separated (default: `<namespace>-write`
+   * for each of the entity's namespaces).
+   */
   teleportRole: 'groundcrew.io/teleport-role',
+  /** On a User entity: the Teleport username (default: derived from the e-mail address). */
+  teleportUser: 'groundcrew.io/teleport-user',
+} as const;
+
+/**
+ * Annotations of the community Vault plugin (`@backstage-community/plugin-vault`), honoured for
+ * compatibility: a path relative to a KV v2 engine (`vault.io/secrets-engine`, else the default).
+ *
+ * @public
+ */
+export const VAULT_COMMUNITY_ANNOTATIONS = {
+  secretsPath: 'vault.io/secrets-path',
+  secretsEngine: 'vault.io/secrets-engine',
 } as const;
 
 /**

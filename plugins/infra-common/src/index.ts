@@ -10,3 +10,6 @@ export * from './board';
 export * from './gcp';
 export * from './runway';
 export * from './cloudRun';
+export * from './traffic';
+export * from './vaultSecrets';
+export * from './teleportAccess';

@@ -65,6 +65,43 @@ export const runwayServiceCreatePermission = createPermission({
 });
 
 /**
+ * Change the ingress weights (stable / canary) of a catalog entity's routes. A resource permission
+ * on the entity: its owners and the platform group.
+ *
+ * @public
+ */
+export const trafficUpdatePermission = createPermission({
+  name: 'groundcrew.traffic.update',
+  attributes: { action: 'update' },
+  resourceType: 'catalog-entity',
+});
+
+/**
+ * Read the Vault secrets status of a catalog entity (metadata only, never values): a resource
+ * permission checked with the entity's ref. Its action is `read`, so the default Groundcrew policy
+ * allows it to every signed-in user, as it does every read; the audience `owners` is what a policy
+ * that narrows reads should grant (the entity's owners and the platform group).
+ *
+ * @public
+ */
+export const secretsReadPermission = createPermission({
+  name: 'groundcrew.secrets.read',
+  attributes: { action: 'read' },
+  resourceType: 'catalog-entity',
+});
+
+/**
+ * Review (approve or deny) a Teleport access request from the Access tab. The platform group's
+ * members review; nobody reviews their own request (the backend and Teleport both refuse it).
+ *
+ * @public
+ */
+export const accessReviewPermission = createPermission({
+  name: 'groundcrew.access.review',
+  attributes: { action: 'update' },
+});
+
+/**
  * Every Groundcrew permission with the audience the default policy grants it to. A feature plugin
  * that adds a permission adds it here, so the policy, the frontend and the docs see one list.
  *
@@ -78,6 +115,9 @@ export const groundcrewPermissionRules: ReadonlyArray<{
   { permission: gcpProjectCreatePermission, audience: 'owners' },
   { permission: gkeClusterCreatePermission, audience: 'owners' },
   { permission: runwayServiceCreatePermission, audience: 'owners' },
+  { permission: secretsReadPermission, audience: 'owners' },
+  { permission: trafficUpdatePermission, audience: 'owners' },
+  { permission: accessReviewPermission, audience: 'platform' },
 ];
 
 /**

@@ -6,10 +6,34 @@
 export {
   gcpServiceFactory,
   gcpServiceRef,
+  vaultServiceFactory,
+  vaultServiceRef,
   kubernetesCacheServiceRef,
   kubernetesFleetServiceFactory,
   kubernetesFleetServiceRef,
+  teleportServiceFactory,
+  teleportServiceRef,
 } from './services';
+export { TeleportClient } from './teleport/TeleportClient';
+export { parseIdentityFile } from './teleport/identityFile';
+export type { TeleportTlsIdentity } from './teleport/identityFile';
+export {
+  readTeleportConfig,
+  TELEPORT_AUTH_SERVER_NAME,
+} from './teleport/teleportConfig';
+export type {
+  TeleportConfig,
+  TeleportCredentialFiles,
+} from './teleport/teleportConfig';
+export { TeleportError } from './teleport/types';
+export type {
+  TeleportAccessRequest,
+  TeleportAccessReview,
+  TeleportErrorReason,
+  TeleportRequestState,
+  TeleportRole,
+  TeleportService,
+} from './teleport/types';
 export { KubernetesWatchCache } from './kubernetes/cache/KubernetesWatchCache';
 export type { KubernetesCacheService } from './kubernetes/cache/KubernetesWatchCache';
 export type {
@@ -17,7 +41,9 @@ export type {
   ClusterCacheState,
   WatchedKind,
 } from './kubernetes/cache/ClusterWatcher';
+export { ROUTE_KINDS } from './kubernetes/cache/ClusterWatcher';
 export { LabelSelector } from './kubernetes/cache/labelSelector';
+export { entitySelector, selectorKey } from './kubernetes/entitySelector';
 export type {
   CachedDeployment,
   CachedFlux,
@@ -26,6 +52,17 @@ export type {
   CachedPod,
   CachedReplicaSet,
 } from './kubernetes/cache/trim';
+export type {
+  CachedRoute,
+  CachedRouteBackend,
+  CachedRouteRule,
+} from './kubernetes/cache/trimRoute';
+export {
+  trimHttpRoute,
+  trimIngress,
+  trimVirtualService,
+} from './kubernetes/cache/trimRoute';
+export type { WatchedObject } from './kubernetes/cache/trim';
 export { KubernetesFleet } from './kubernetes/KubernetesFleet';
 export type {
   ClusterRegistration,
@@ -58,3 +95,14 @@ export type {
 export { audited } from './scaffolder/audited';
 export { checkInput } from './scaffolder/checkInput';
 export type { InputSchema } from './scaffolder/checkInput';
+export { NodeVault, UnconfiguredVault } from './vault/NodeVault';
+export { readVaultConfig } from './vault/vaultConfig';
+export type { VaultAuth, VaultConfig } from './vault/vaultConfig';
+export type {
+  VaultHealth,
+  VaultLease,
+  VaultSecretMetadata,
+  VaultSecretVersion,
+  VaultService,
+  VaultTokenInfo,
+} from './vault/VaultService';

@@ -7,8 +7,14 @@ import {
 } from '@backstage/backend-plugin-api';
 import { DatabaseManager } from '@backstage/backend-defaults/database';
 import { readGcpConfig } from './gcp/gcpConfig';
+import { TeleportClient } from './teleport/TeleportClient';
+import { readTeleportConfig } from './teleport/teleportConfig';
+import type { TeleportService } from './teleport/types';
 import type { GcpService } from './gcp/GcpService';
 import { GoogleCloud } from './gcp/GoogleCloud';
+import { NodeVault, UnconfiguredVault } from './vault/NodeVault';
+import { readVaultConfig } from './vault/vaultConfig';
+import type { VaultService } from './vault/VaultService';
 import { readCacheConfig, readFleetConfig } from './kubernetes/clusterConfig';
 import { ClusterRegistry } from './kubernetes/ClusterRegistry';
 import {
@@ -155,3 +161,91 @@ export const gcpServiceRef = createServiceRef<GcpService>({
  * @public
  */
 export const gcpServiceFactory = createGcpFactory(gcpServiceRef);
+
+function createVaultFactory(
+  service: ServiceRef<VaultService, 'root'>,
+): ServiceFactory<VaultService, 'root'> {
+  return createServiceFactory({
+    service,
+    deps: {
+      config: coreServices.rootConfig,
+      logger: coreServices.rootLogger,
+      lifecycle: coreServices.rootLifecycle,
+    },
+    async factory({ config, logger, lifecycle }) {
+      // Read first: an invalid value stops the backend with the key in the message.
+      const vaultConfig = readVaultConfig(config);
+      if (!vaultConfig) return new UnconfiguredVault();
+      const vault = NodeVault.create({
+        config: vaultConfig,
+        logger: logger.child({ service: 'groundcrew-vault' }),
+      });
+      lifecycle.addShutdownHook(() => vault.stop());
+      return vault;
+    },
+  });
+}
+
+/**
+ * Vault through node-vault, with the token or Kubernetes login of `groundcrew.vault`: metadata
+ * only, never a secret value. Root-scoped: one client and one renewed token per backend process.
+ *
+ * @public
+ */
+export const vaultServiceRef = createServiceRef<VaultService>({
+  id: 'groundcrew.vault',
+  scope: 'root',
+  defaultFactory: async service => createVaultFactory(service),
+});
+
+/**
+ * The default Vault service, built from `groundcrew.vault`. Add it to the backend so an invalid
+ * config stops the backend at start-up; replace it to bring your own.
+ *
+ * @public
+ */
+export const vaultServiceFactory = createVaultFactory(vaultServiceRef);
+
+function createTeleportFactory(
+  service: ServiceRef<TeleportService, 'root'>,
+): ServiceFactory<TeleportService, 'root'> {
+  return createServiceFactory({
+    service,
+    deps: {
+      config: coreServices.rootConfig,
+      logger: coreServices.rootLogger,
+      lifecycle: coreServices.rootLifecycle,
+    },
+    async factory({ config, logger, lifecycle }) {
+      // Read first: an invalid value stops the backend with the key in the message.
+      const teleportConfig = readTeleportConfig(config);
+      const teleport = TeleportClient.create({
+        config: teleportConfig,
+        logger: logger.child({ service: 'groundcrew-teleport' }),
+      });
+      lifecycle.addShutdownHook(() => teleport.close());
+      return teleport;
+    },
+  });
+}
+
+/**
+ * Teleport's auth server through Teleport's own gRPC API (access requests, roles), with the
+ * identity of `groundcrew.teleport`. Root-scoped: one connection per backend process. When the
+ * section is absent the service is there but `configured` is false.
+ *
+ * @public
+ */
+export const teleportServiceRef = createServiceRef<TeleportService>({
+  id: 'groundcrew.teleport',
+  scope: 'root',
+  defaultFactory: async service => createTeleportFactory(service),
+});
+
+/**
+ * The default Teleport service, built from `groundcrew.teleport`. Add it to the backend so an
+ * invalid config stops the backend at start-up; replace it to bring your own.
+ *
+ * @public
+ */
+export const teleportServiceFactory = createTeleportFactory(teleportServiceRef);

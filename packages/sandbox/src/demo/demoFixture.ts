@@ -1,5 +1,6 @@
 import { deployment, rolledOutWorkload } from '../kubernetes/workloads';
 import type { KubeObject } from '../kubernetes/types';
+import { DEMO_VAULT_POD_ANNOTATIONS } from '../vault/demo';
 
 /** The demo clusters `yarn start` runs with. */
 export const DEMO_CLUSTERS: Array<{
@@ -24,6 +25,12 @@ interface DemoService {
   chartVersion: string;
   port: number;
   replicas: Record<string, number>;
+  /** How the service's ingress is routed: each demo service shows one style. */
+  route: 'gateway-api' | 'istio' | 'ingress-nginx';
+  /** The canary's share of the traffic. */
+  canaryWeight: number;
+  /** A Runway manifest's rollout_traffic_percentages, as an annotation on the route. */
+  rolloutSteps?: string;
 }
 
 export const DEMO_SERVICES: DemoService[] = [
@@ -38,6 +45,8 @@ export const DEMO_SERVICES: DemoService[] = [
       'gke-prod-europe-west1': 3,
       default: 2,
     },
+    route: 'gateway-api',
+    canaryWeight: 5,
   },
   {
     name: 'checkout-api',
@@ -49,6 +58,9 @@ export const DEMO_SERVICES: DemoService[] = [
       'gke-prod-europe-west1': 2,
       default: 2,
     },
+    route: 'istio',
+    canaryWeight: 0,
+    rolloutSteps: '10,50,100',
   },
   {
     name: 'search-indexer',
@@ -56,6 +68,8 @@ export const DEMO_SERVICES: DemoService[] = [
     chartVersion: '0.19.3',
     port: 8080,
     replicas: { 'gke-prod-us-east1': 2, 'gke-ops': 1, default: 1 },
+    route: 'ingress-nginx',
+    canaryWeight: 0,
   },
 ];
 
@@ -65,8 +79,6 @@ const PLACEMENT: Record<string, string[]> = {
   'gke-prod-europe-west1': ['ai-gateway', 'checkout-api'],
   'gke-ops': ['search-indexer'],
 };
-
-const CANARY_WEIGHT = 10;
 
 function serviceObjects(cluster: string, svc: DemoService): KubeObject[] {
   const ns = svc.name;
@@ -111,9 +123,10 @@ function serviceObjects(cluster: string, svc: DemoService): KubeObject[] {
       replicas,
       labels: { ...base, track: 'stable' },
       containerPort: svc.port,
+      // Started three days ago: a secret rotated since means "restart needed" on the Secrets tab.
+      podAnnotations: DEMO_VAULT_POD_ANNOTATIONS[svc.name],
     }),
   );
-  const backends: Array<{ name: string; weight: number }> = [];
   const service = (name: string, selector: Record<string, string>) => ({
     apiVersion: 'v1',
     kind: 'Service',
@@ -137,92 +150,21 @@ function serviceObjects(cluster: string, svc: DemoService): KubeObject[] {
         containerPort: svc.port,
       }),
     );
-    out.push(
-      service(`${svc.name}-stable`, {
-        'app.kubernetes.io/name': svc.name,
-        track: 'stable',
-      }),
-    );
-    out.push(
-      service(`${svc.name}-canary`, {
-        'app.kubernetes.io/name': svc.name,
-        track: 'canary',
-      }),
-    );
-    backends.push(
-      { name: `${svc.name}-stable`, weight: 100 - CANARY_WEIGHT },
-      { name: `${svc.name}-canary`, weight: CANARY_WEIGHT },
-    );
-  } else {
-    backends.push({ name: svc.name, weight: 100 });
   }
-  const host = `${svc.name}.${cluster}.example.com`;
+  // Every service has a stable and a canary Service; without a canary Deployment the canary
+  // Service has no endpoints and its weight is 0.
   out.push(
-    {
-      apiVersion: 'gateway.networking.k8s.io/v1',
-      kind: 'HTTPRoute',
-      metadata: { name: svc.name, namespace: ns, labels: base },
-      spec: {
-        parentRefs: [{ name: 'external-gateway', namespace: 'gateway-system' }],
-        hostnames: [host],
-        rules: [
-          {
-            matches: [{ path: { type: 'PathPrefix', value: '/' } }],
-            backendRefs: backends.map(b => ({
-              group: '',
-              kind: 'Service',
-              name: b.name,
-              port: 80,
-              weight: b.weight,
-            })),
-          },
-        ],
-      },
-      status: {
-        parents: [
-          {
-            parentRef: {
-              name: 'external-gateway',
-              namespace: 'gateway-system',
-            },
-            controllerName: 'networking.gke.io/gateway',
-            conditions: [
-              {
-                type: 'Accepted',
-                status: 'True',
-                reason: 'Accepted',
-                message: '',
-                lastTransitionTime: new Date()
-                  .toISOString()
-                  .replace(/\.\d+Z$/, 'Z'),
-                observedGeneration: 1,
-              },
-            ],
-          },
-        ],
-      },
-    },
-    {
-      apiVersion: 'networking.istio.io/v1',
-      kind: 'VirtualService',
-      metadata: { name: svc.name, namespace: ns, labels: base },
-      spec: {
-        hosts: [host, `${svc.name}.${ns}.svc.cluster.local`],
-        gateways: ['istio-system/ingress-gateway', 'mesh'],
-        http: [
-          {
-            name: 'primary',
-            route: backends.map(b => ({
-              destination: {
-                host: `${b.name}.${ns}.svc.cluster.local`,
-                port: { number: 80 },
-              },
-              weight: b.weight,
-            })),
-          },
-        ],
-      },
-    },
+    service(`${svc.name}-stable`, {
+      'app.kubernetes.io/name': svc.name,
+      track: 'stable',
+    }),
+    service(`${svc.name}-canary`, {
+      'app.kubernetes.io/name': svc.name,
+      track: 'canary',
+    }),
+  );
+  out.push(...routeObjects(cluster, svc, base));
+  out.push(
     {
       apiVersion: 'autoscaling/v2',
       kind: 'HorizontalPodAutoscaler',
@@ -304,6 +246,136 @@ function serviceObjects(cluster: string, svc: DemoService): KubeObject[] {
     },
   );
   return out;
+}
+
+const timestamp = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+
+/**
+ * The service's route in its style: a Gateway API HTTPRoute with weighted backendRefs, an Istio
+ * VirtualService with weighted destinations, or an ingress-nginx Ingress plus its canary Ingress
+ * (`canary: "true"`, `canary-weight`).
+ */
+function routeObjects(
+  cluster: string,
+  svc: DemoService,
+  labels: Record<string, string>,
+): KubeObject[] {
+  const ns = svc.name;
+  const host = `${svc.name}.${cluster}.example.com`;
+  const annotations = svc.rolloutSteps
+    ? { 'groundcrew.io/rollout-traffic-percentages': svc.rolloutSteps }
+    : undefined;
+  const backends = [
+    { name: `${svc.name}-stable`, weight: 100 - svc.canaryWeight },
+    { name: `${svc.name}-canary`, weight: svc.canaryWeight },
+  ];
+  if (svc.route === 'gateway-api') {
+    return [
+      {
+        apiVersion: 'gateway.networking.k8s.io/v1',
+        kind: 'HTTPRoute',
+        metadata: { name: svc.name, namespace: ns, labels, annotations },
+        spec: {
+          parentRefs: [
+            { name: 'external-gateway', namespace: 'gateway-system' },
+          ],
+          hostnames: [host],
+          rules: [
+            {
+              matches: [{ path: { type: 'PathPrefix', value: '/' } }],
+              backendRefs: backends.map(b => ({
+                group: '',
+                kind: 'Service',
+                name: b.name,
+                port: 80,
+                weight: b.weight,
+              })),
+            },
+          ],
+        },
+        status: {
+          parents: [
+            {
+              parentRef: {
+                name: 'external-gateway',
+                namespace: 'gateway-system',
+              },
+              controllerName: 'networking.gke.io/gateway',
+              conditions: [
+                {
+                  type: 'Accepted',
+                  status: 'True',
+                  reason: 'Accepted',
+                  message: '',
+                  lastTransitionTime: timestamp(),
+                  observedGeneration: 1,
+                },
+              ],
+            },
+          ],
+        },
+      },
+    ];
+  }
+  if (svc.route === 'istio') {
+    return [
+      {
+        apiVersion: 'networking.istio.io/v1',
+        kind: 'VirtualService',
+        metadata: { name: svc.name, namespace: ns, labels, annotations },
+        spec: {
+          hosts: [host, `${svc.name}.${ns}.svc.cluster.local`],
+          gateways: ['istio-system/ingress-gateway', 'mesh'],
+          http: [
+            {
+              name: 'primary',
+              route: backends.map(b => ({
+                destination: {
+                  host: `${b.name}.${ns}.svc.cluster.local`,
+                  port: { number: 80 },
+                },
+                weight: b.weight,
+              })),
+            },
+          ],
+        },
+      },
+    ];
+  }
+  const ingress = (name: string, backend: string, extra?: object) => ({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: {
+      name,
+      namespace: ns,
+      labels,
+      annotations: { ...annotations, ...extra },
+    },
+    spec: {
+      ingressClassName: 'nginx',
+      rules: [
+        {
+          host,
+          http: {
+            paths: [
+              {
+                path: '/',
+                pathType: 'Prefix',
+                backend: { service: { name: backend, port: { number: 80 } } },
+              },
+            ],
+          },
+        },
+      ],
+    },
+  });
+  return [
+    ingress(svc.name, `${svc.name}-stable`),
+    ingress(`${svc.name}-canary`, `${svc.name}-canary`, {
+      'nginx.ingress.kubernetes.io/canary': 'true',
+      'nginx.ingress.kubernetes.io/canary-weight': String(svc.canaryWeight),
+    }),
+  ];
 }
 
 /** The demo objects of one cluster (a cluster not in the demo gets every service). */

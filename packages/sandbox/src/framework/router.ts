@@ -28,6 +28,8 @@ interface Segment {
    * (`{project}:getIamPolicy`): the segment must end with it.
    */
   suffix?: string;
+  /** `{name+}`: captures this and every following segment (Vault's KV paths). */
+  rest?: boolean;
 }
 
 export interface RouteOptions {
@@ -66,7 +68,8 @@ export function isMutatingMethod(method: string): boolean {
  * segment whose value appears in the route key (`/apis/:group/:version` counts
  * as `/apis/apps/v1`), `{name}` captures a segment that stays a placeholder in
  * the key (`/namespaces/{namespace}`), `{name}:verb` captures a segment that
- * ends with `:verb` (Google's custom methods), anything else is a literal.
+ * ends with `:verb` (Google's custom methods), a last `{name+}` captures the
+ * rest of the path (one or more segments, joined by `/`), anything else is a literal.
  * Routes are tried in the order they were added.
  */
 export class Router {
@@ -80,6 +83,8 @@ export class Router {
   ): this {
     const segments = splitPath(pattern).map((s): Segment => {
       if (s.startsWith(':')) return { param: s.slice(1) };
+      const rest = /^\{([^}]+)\+\}$/.exec(s);
+      if (rest) return { param: rest[1], placeholder: true, rest: true };
       const custom = /^\{([^}]+)\}(:[A-Za-z]+)?$/.exec(s);
       if (custom) {
         return { param: custom[1], placeholder: true, suffix: custom[2] };
@@ -99,14 +104,23 @@ export class Router {
     const parts = splitPath(path);
     for (const route of this.routes) {
       if (route.method !== method && route.method !== '*') continue;
-      if (route.segments.length !== parts.length) continue;
+      const last = route.segments[route.segments.length - 1];
+      if (last?.rest) {
+        if (parts.length < route.segments.length) continue;
+      } else if (route.segments.length !== parts.length) continue;
       const params: Record<string, string> = {};
       const key: string[] = [];
       let ok = true;
-      for (let i = 0; i < parts.length; i++) {
+      for (let i = 0; i < route.segments.length; i++) {
         const seg = route.segments[i];
         const part = parts[i];
-        if (seg.literal !== undefined) {
+        if (seg.rest) {
+          params[seg.param!] = parts
+            .slice(i)
+            .map(p => decodeURIComponent(p))
+            .join('/');
+          key.push(`{${seg.param}+}`);
+        } else if (seg.literal !== undefined) {
           if (seg.literal !== part) {
             ok = false;
             break;

@@ -15,6 +15,19 @@ import type { TlsMaterial } from './tls';
 
 export type DownMode = 'refuse' | 'hang';
 
+/**
+ * A protocol listener that is not HTTP (the gRPC server of the Teleport
+ * imitation). It replaces the HTTP(S) protocol listener; the control listener
+ * stays HTTPS, and its handlers count each call and take faults through
+ * {@link ImitationServer.countCall}.
+ */
+export interface ProtocolListener {
+  /** Starts listening on 127.0.0.1:`port` (0 picks one); resolves to the bound port. */
+  listen(port: number): Promise<number>;
+  /** Stops listening and cuts open connections. */
+  close(): Promise<void>;
+}
+
 export interface ImitationServerOptions {
   /** Shown in logs and errors. */
   name: string;
@@ -38,6 +51,8 @@ export interface ImitationServerOptions {
   onReset?: () => Promise<void> | void;
   /** Loads objects (the body of `POST /_sandbox/fixture`). */
   onFixture?: (body: unknown) => Promise<unknown> | unknown;
+  /** Serves the protocol with this listener instead of HTTP(S) (`protocol` is then ignored). */
+  listener?: ProtocolListener;
 }
 
 const HOST = '127.0.0.1';
@@ -114,6 +129,31 @@ export class ImitationServer {
   }
   get isDown(): boolean {
     return this.downMode !== undefined;
+  }
+  /** How the server is down, if it is (a {@link ProtocolListener}'s handlers never answer in `hang`). */
+  get currentDownMode(): DownMode | undefined {
+    return this.downMode;
+  }
+
+  /**
+   * Counts one call of a {@link ProtocolListener} (as a read or a mutation,
+   * per `routeKey`) and takes the first injected fault that matches `method`
+   * and `path`, as the HTTP listener does for each request.
+   */
+  countCall(call: {
+    routeKey: string;
+    mutation: boolean;
+    method: string;
+    path: string;
+  }): FaultSpec | undefined {
+    this.counters.set(
+      call.routeKey,
+      (this.counters.get(call.routeKey) ?? 0) + 1,
+    );
+    this.total += 1;
+    if (call.mutation) this.mutations += 1;
+    else this.reads += 1;
+    return this.faults.take(call.method.toUpperCase(), call.path);
   }
 
   /** Adds a route to the control API (path must start with `/_sandbox/`). */
@@ -201,13 +241,19 @@ export class ImitationServer {
   }
 
   private async listen() {
-    this.portNumber = await listenOn(this.server, this.portNumber);
+    this.portNumber = this.options.listener
+      ? await this.options.listener.listen(this.portNumber)
+      : await listenOn(this.server, this.portNumber);
     this.listening = true;
   }
 
   private async close() {
     if (!this.listening) return;
     this.listening = false;
+    if (this.options.listener) {
+      await this.options.listener.close();
+      return;
+    }
     for (const socket of this.sockets) socket.destroy();
     await closeServer(this.server);
   }

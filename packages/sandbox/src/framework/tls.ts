@@ -19,7 +19,8 @@ const FILES = {
   keyPem: 'server.key',
 } as const;
 
-function newKeyPair() {
+/** A fresh RSA key pair, as PEM and as node-forge keys. */
+export function newKeyPair() {
   // node:crypto is orders of magnitude faster than forge's pure-JS RSA keygen.
   const { privateKey, publicKey } = generateKeyPairSync('rsa', {
     modulusLength: 2048,
@@ -33,12 +34,14 @@ function newKeyPair() {
   };
 }
 
-function serialNumber(): string {
+/** A random positive certificate serial number. */
+export function serialNumber(): string {
   // Positive, non-zero serial (leading nibble kept below 8).
   return `4${randomBytes(15).toString('hex')}`;
 }
 
-function validity(cert: forge.pki.Certificate, years: number) {
+/** Valid from an hour ago for `years`. */
+export function validity(cert: forge.pki.Certificate, years: number) {
   const notBefore = new Date(Date.now() - 60 * 60 * 1000);
   const notAfter = new Date(notBefore);
   notAfter.setFullYear(notAfter.getFullYear() + years);

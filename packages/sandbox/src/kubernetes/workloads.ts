@@ -23,13 +23,18 @@ export interface WorkloadOptions {
   deploymentLabels?: Record<string, string>;
   containerPort?: number;
   env?: Array<{ name: string; value: string }>;
+  /** Annotations on the pod template (Vault Agent injector annotations in the demo). */
+  podAnnotations?: Record<string, string>;
 }
 
 /** A realistic pod template: ports, resources, probes, env, a config volume. */
 export function podTemplate(o: WorkloadOptions): Rec {
   const port = o.containerPort ?? 8080;
   return {
-    metadata: { labels: { ...o.labels } },
+    metadata: {
+      labels: { ...o.labels },
+      ...(o.podAnnotations ? { annotations: { ...o.podAnnotations } } : {}),
+    },
     spec: {
       containers: [
         {

@@ -7,3 +7,9 @@
 export { actionContext, recordingLogger, runAction } from './actions';
 export { recordingAuditor } from './recordingAuditor';
 export type { RecordedAuditEvent } from './recordingAuditor';
+export {
+  createTestDatabase,
+  TEST_POSTGRES_ENV,
+  testDatabaseKinds,
+} from './testDatabases';
+export type { TestDatabase, TestDatabaseKind } from './testDatabases';

@@ -13,6 +13,9 @@ function stepsOf(example: { example: string }) {
   ).steps;
 }
 
+// Each test turns services up and waits for them (seconds on a busy CI machine).
+jest.setTimeout(60_000);
+
 describe('every documented example runs against the imitations', () => {
   let env: Env;
   beforeAll(async () => {

@@ -44,6 +44,9 @@ function input(name: string, extra: Record<string, unknown> = {}) {
   };
 }
 
+// Each test turns services up and waits for them (seconds on a busy CI machine).
+jest.setTimeout(60_000);
+
 describe('runway:service:create on Cloud Run', () => {
   let env: Env;
   beforeAll(async () => {

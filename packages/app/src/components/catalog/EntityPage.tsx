@@ -41,6 +41,20 @@ import {
   isDeployBoardAvailable,
 } from '@groundcrew/plugin-deploy-board';
 import {
+  EntityTrafficCard,
+  EntityTrafficContent,
+  isTrafficAvailable,
+} from '@groundcrew/plugin-traffic';
+import {
+  EntityVaultSecretsCard,
+  EntityVaultSecretsContent,
+  isVaultSecretsAvailable,
+} from '@groundcrew/plugin-vault-secrets';
+import {
+  EntityTeleportAccessContent,
+  isTeleportAccessAvailable,
+} from '@groundcrew/plugin-teleport-access';
+import {
   Direction,
   EntityCatalogGraphCard,
 } from '@backstage/plugin-catalog-graph';
@@ -138,6 +152,35 @@ const deployBoardTab = (
   </EntityLayout.Route>
 );
 
+/** The Traffic tab: stable/canary weights of the entity's routes, changed with a reason. */
+const trafficTab = (
+  <EntityLayout.Route path="/traffic" title="Traffic" if={isTrafficAvailable}>
+    <EntityTrafficContent />
+  </EntityLayout.Route>
+);
+
+/** The Secrets tab: Vault metadata of the entity's secrets (never values). */
+const secretsTab = (
+  <EntityLayout.Route
+    path="/secrets"
+    title="Secrets"
+    if={isVaultSecretsAvailable}
+  >
+    <EntityVaultSecretsContent />
+  </EntityLayout.Route>
+);
+
+/** The Access tab: Teleport access requests for the entity's namespaces (write access on review). */
+const accessTab = (
+  <EntityLayout.Route
+    path="/access"
+    title="Access"
+    if={isTeleportAccessAvailable}
+  >
+    <EntityTeleportAccessContent />
+  </EntityLayout.Route>
+);
+
 const overviewContent = (
   <Grid container spacing={3} alignItems="stretch">
     {entityWarningContent}
@@ -159,6 +202,20 @@ const overviewContent = (
       <EntitySwitch.Case if={isDeployBoardAvailable}>
         <Grid item md={6} xs={12}>
           <EntityDeployBoardCard />
+        </Grid>
+      </EntitySwitch.Case>
+    </EntitySwitch>
+    <EntitySwitch>
+      <EntitySwitch.Case if={isTrafficAvailable}>
+        <Grid item md={6} xs={12}>
+          <EntityTrafficCard />
+        </Grid>
+      </EntitySwitch.Case>
+    </EntitySwitch>
+    <EntitySwitch>
+      <EntitySwitch.Case if={isVaultSecretsAvailable}>
+        <Grid item md={6} xs={12}>
+          <EntityVaultSecretsCard />
         </Grid>
       </EntitySwitch.Case>
     </EntitySwitch>
@@ -203,6 +260,9 @@ const serviceEntityPage = (
       Deploy board (/deploy-board), Traffic (/traffic), Secrets (/secrets), Access (/access).
     */}
     {deployBoardTab}
+    {trafficTab}
+    {secretsTab}
+    {accessTab}
 
     <EntityLayout.Route path="/api" title="API">
       <Grid container spacing={3} alignItems="stretch">
@@ -243,6 +303,9 @@ const websiteEntityPage = (
     </EntityLayout.Route>
 
     {deployBoardTab}
+    {trafficTab}
+    {secretsTab}
+    {accessTab}
 
     <EntityLayout.Route path="/dependencies" title="Dependencies">
       <Grid container spacing={3} alignItems="stretch">
@@ -275,6 +338,9 @@ const defaultEntityPage = (
     </EntityLayout.Route>
 
     {deployBoardTab}
+    {trafficTab}
+    {secretsTab}
+    {accessTab}
 
     <EntityLayout.Route path="/docs" title="Docs">
       {techdocsContent}

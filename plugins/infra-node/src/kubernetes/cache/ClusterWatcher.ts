@@ -18,6 +18,12 @@ import {
   trimReplicaSet,
   WatchedObject,
 } from './trim';
+import {
+  CachedRoute,
+  trimHttpRoute,
+  trimIngress,
+  trimVirtualService,
+} from './trimRoute';
 
 /** @public */
 export type WatchedKind =
@@ -26,7 +32,17 @@ export type WatchedKind =
   | 'replicasets'
   | 'namespaces'
   | 'helmreleases'
-  | 'kustomizations';
+  | 'kustomizations'
+  | 'httproutes'
+  | 'virtualservices'
+  | 'ingresses';
+
+/** The kinds that carry ingress routes (traffic weights). */
+export const ROUTE_KINDS: ReadonlyArray<WatchedKind> = [
+  'httproutes',
+  'virtualservices',
+  'ingresses',
+];
 
 interface KindSpec {
   key: WatchedKind;
@@ -83,7 +99,35 @@ const KINDS: KindSpec[] = [
     trim: trimFlux('Kustomization'),
     optional: true,
   },
+  {
+    key: 'httproutes',
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'HTTPRoute',
+    path: '/apis/gateway.networking.k8s.io/v1/httproutes',
+    trim: trimHttpRoute,
+    optional: true,
+  },
+  {
+    key: 'virtualservices',
+    apiVersion: 'networking.istio.io/v1',
+    kind: 'VirtualService',
+    path: '/apis/networking.istio.io/v1/virtualservices',
+    trim: trimVirtualService,
+    optional: true,
+  },
+  {
+    // Built in, but a server without it (or without access to it) must not stall the cache.
+    key: 'ingresses',
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    path: '/apis/networking.k8s.io/v1/ingresses',
+    trim: trimIngress,
+    optional: true,
+  },
 ];
+
+/** How many kinds each cluster watches. */
+export const WATCHED_KIND_COUNT = KINDS.length;
 
 /**
  * What changed in a cluster's cache: one object (`object` is its new state, or its last state when
@@ -280,6 +324,12 @@ export class ClusterWatcher {
       ...this.kinds.get('helmreleases')!.objects.values(),
       ...this.kinds.get('kustomizations')!.objects.values(),
     ] as CachedFlux[];
+  }
+
+  routes(): CachedRoute[] {
+    return ROUTE_KINDS.flatMap(
+      kind => [...this.kinds.get(kind)!.objects.values()] as CachedRoute[],
+    );
   }
 
   namespace(name: string): CachedNamespace | undefined {

@@ -94,7 +94,9 @@ describe('KubernetesWatchCache against the sandbox', () => {
         'phase',
         'ready',
         'restarts',
+        'startedAt',
         'uid',
+        'vaultAnnotations',
       ].sort(),
     );
     expect(

@@ -16,6 +16,7 @@ import {
   CachedPod,
   CachedReplicaSet,
 } from './trim';
+import { CachedRoute } from './trimRoute';
 
 /**
  * Reads for the UI, from memory: every cluster of the fleet is listed once and then watched, so a
@@ -35,6 +36,8 @@ export interface KubernetesCacheService {
   ): CachedReplicaSet[];
   podsOf(cluster: string, namespace: string, owner: string): CachedPod[];
   flux(cluster: string): CachedFlux[];
+  /** HTTPRoutes, VirtualServices and Ingresses of a cluster. */
+  routes(cluster: string): CachedRoute[];
   namespace(cluster: string, name: string): CachedNamespace | undefined;
   /** Called for every change, synchronously; keep the listener cheap. */
   subscribe(listener: (change: CacheChange) => void): () => void;
@@ -122,6 +125,10 @@ export class KubernetesWatchCache implements KubernetesCacheService {
 
   flux(cluster: string) {
     return this.watchers.get(cluster)?.flux() ?? [];
+  }
+
+  routes(cluster: string) {
+    return this.watchers.get(cluster)?.routes() ?? [];
   }
 
   namespace(cluster: string, name: string) {

@@ -63,4 +63,31 @@ describe('trimPod', () => {
     expect(image.images).toEqual(['registry/ai-gateway:1.3.0']);
     expect(a.images).toEqual(['registry/ai-gateway:1.2.0']);
   });
+
+  it('keeps the start time and only the Vault Agent annotations', () => {
+    const raw = pod('v', labels, 'registry/ai-gateway:1.2.0');
+    const withVault = {
+      ...raw,
+      metadata: {
+        ...raw.metadata,
+        annotations: {
+          'vault.hashicorp.com/agent-inject': 'true',
+          'vault.hashicorp.com/agent-inject-secret-db': 'secret/data/app/db',
+          'kubectl.kubernetes.io/last-applied-configuration': '{"big":"json"}',
+        },
+      },
+      status: { ...raw.status, startTime: '2026-11-23T10:00:05Z' },
+    };
+    const trimmed = trimPod(withVault);
+    expect(trimmed.startedAt).toBe('2026-11-23T10:00:05Z');
+    expect(trimmed.vaultAnnotations).toEqual({
+      'vault.hashicorp.com/agent-inject': 'true',
+      'vault.hashicorp.com/agent-inject-secret-db': 'secret/data/app/db',
+    });
+    expect(
+      trimPod({ ...withVault, metadata: { ...withVault.metadata, name: 'w' } })
+        .vaultAnnotations,
+    ).toBe(trimmed.vaultAnnotations);
+    expect(trimPod(raw).vaultAnnotations).toBeUndefined();
+  });
 });

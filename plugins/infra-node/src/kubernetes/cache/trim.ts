@@ -24,6 +24,10 @@ export interface CachedPod extends CachedMeta {
   node?: string;
   /** Shared between objects with the same images: frozen. */
   images: readonly string[];
+  /** `status.startTime`: when the kubelet started the pod. */
+  startedAt?: string;
+  /** The pod's `vault.hashicorp.com/*` annotations (Vault Agent injector), if any; frozen. */
+  vaultAnnotations?: Readonly<Record<string, string>>;
 }
 
 /** @public */
@@ -132,6 +136,7 @@ export interface WatchedObject {
     labels?: Record<string, string>;
     creationTimestamp?: Date | string;
     deletionTimestamp?: Date | string;
+    annotations?: Record<string, string>;
     generation?: number;
     ownerReferences?: Array<{ name?: string; controller?: boolean }>;
   };
@@ -141,6 +146,7 @@ export interface WatchedObject {
   };
   status?: {
     phase?: string;
+    startTime?: Date | string;
     conditions?: Condition[];
     containerStatuses?: Array<{ restartCount?: number }>;
     observedGeneration?: number;
@@ -156,7 +162,7 @@ function iso(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-function meta(o: WatchedObject): CachedMeta {
+export function meta(o: WatchedObject): CachedMeta {
   const m = o.metadata ?? {};
   const name = m.name ?? '';
   const createdAt = iso(m.creationTimestamp);
@@ -195,7 +201,27 @@ export function trimPod(o: WatchedObject): CachedPod {
     restarts: statuses.reduce((n, st) => n + (st.restartCount ?? 0), 0),
     node: o.spec?.nodeName ? intern(o.spec.nodeName) : undefined,
     images: images(o.spec),
+    startedAt: iso(o.status?.startTime),
+    vaultAnnotations: vaultAnnotations(o.metadata?.annotations),
   };
+}
+
+const VAULT_ANNOTATION_PREFIX = 'vault.hashicorp.com/';
+
+/** Only the Vault Agent injector's annotations: the Secrets tab tells stale pods by them. */
+function vaultAnnotations(
+  raw: Record<string, string> | undefined,
+): Readonly<Record<string, string>> | undefined {
+  if (!raw) return undefined;
+  const entries = Object.entries(raw).filter(([k]) =>
+    k.startsWith(VAULT_ANNOTATION_PREFIX),
+  );
+  if (entries.length === 0) return undefined;
+  // Pods of one ReplicaSet carry the same annotations: one shared frozen copy.
+  const key = entries.map(([k, v]) => `${k}\0${v}`).join('\0');
+  return sharedLabels.share(`vault\0${key}`, () =>
+    Object.fromEntries(entries.map(([k, v]) => [intern(k), intern(String(v))])),
+  );
 }
 
 export function trimDeployment(o: WatchedObject): CachedDeployment {

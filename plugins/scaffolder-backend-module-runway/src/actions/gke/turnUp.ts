@@ -359,7 +359,7 @@ async function waitForRelease(
             ready.reason ?? 'no reason'
           }): ${
             ready.message ?? 'Flux gave no message'
-          }. Fix the manifest and run the task again`,
+          }. Fix the cause and run the task again; it asks Flux to retry`,
         );
       }
       const state = `${ready?.reason ?? 'waiting for Flux'}`;

@@ -1,0 +1,3 @@
+export { teleportAccessApiRef } from './TeleportAccessApi';
+export type { TeleportAccessApi } from './TeleportAccessApi';
+export { TeleportAccessClient } from './TeleportAccessClient';

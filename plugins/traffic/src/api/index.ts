@@ -1,0 +1,3 @@
+export { trafficApiRef } from './TrafficApi';
+export type { StreamTrafficOptions, TrafficApi } from './TrafficApi';
+export { TrafficClient } from './TrafficClient';

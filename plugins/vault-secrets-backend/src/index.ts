@@ -1,0 +1,6 @@
+/**
+ * The vault-secrets backend plugin: secrets status of catalog entities from Vault metadata only.
+ *
+ * @packageDocumentation
+ */
+export { vaultSecretsPlugin as default } from './plugin';

@@ -1,0 +1,3 @@
+export { vaultSecretsApiRef } from './VaultSecretsApi';
+export type { VaultSecretsApi } from './VaultSecretsApi';
+export { VaultSecretsClient } from './VaultSecretsClient';
