@@ -1,19 +1,14 @@
-import { createBackendPlugin, ServiceRef } from '@backstage/backend-plugin-api';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { ServiceRef } from '@backstage/backend-plugin-api';
 import { fleetClustersConfig, Sandbox } from '@groundcrew/sandbox';
-
-type Refs = Record<string, ServiceRef<unknown, 'root', 'singleton'>>;
-type Services<R extends Refs> = {
-  [K in keyof R]: R[K] extends ServiceRef<infer T, 'root', 'singleton'>
-    ? T
-    : never;
-};
+import { startServicesBackend } from '../testUtils/servicesBackend';
 
 /**
  * Test helper: a backend whose config points the fleet at sandbox clusters, with a probe plugin that
  * hands the requested root services to the test. Not part of the package's API.
  */
-export async function startProbeBackend<R extends Refs>(options: {
+export async function startProbeBackend<
+  R extends Record<string, ServiceRef<unknown, 'root', 'singleton'>>,
+>(options: {
   sandbox: Sandbox;
   /** Sandbox clusters to put in config (default: all). */
   clusters?: string[];
@@ -21,43 +16,26 @@ export async function startProbeBackend<R extends Refs>(options: {
   kubernetes?: object;
   database?: object;
   refs: R;
-}): Promise<{ services: Services<R>; stop: () => Promise<void> }> {
-  const { sandbox } = options;
-  let services: Services<R> | undefined;
-  const backend = await startTestBackend({
-    features: [
-      mockServices.rootConfig.factory({
-        data: {
-          backend: {
-            baseUrl: 'http://localhost:0',
-            database: options.database ?? {
-              client: 'better-sqlite3',
-              connection: ':memory:',
-            },
-          },
-          groundcrew: {
-            kubernetes: {
-              registrySyncIntervalSeconds: 0.2,
-              clusters: fleetClustersConfig(sandbox, options.clusters),
-              ...options.kubernetes,
-            },
-          },
+}) {
+  return startServicesBackend({
+    data: {
+      backend: {
+        baseUrl: 'http://localhost:0',
+        database: options.database ?? {
+          client: 'better-sqlite3',
+          connection: ':memory:',
         },
-      }),
-      createBackendPlugin({
-        pluginId: 'probe',
-        register(reg) {
-          reg.registerInit({
-            deps: options.refs,
-            async init(deps) {
-              services = deps as Services<R>;
-            },
-          });
+      },
+      groundcrew: {
+        kubernetes: {
+          registrySyncIntervalSeconds: 0.2,
+          clusters: fleetClustersConfig(options.sandbox, options.clusters),
+          ...options.kubernetes,
         },
-      }),
-    ],
+      },
+    },
+    refs: options.refs,
   });
-  return { services: services!, stop: () => backend.stop() };
 }
 
 type Falsy = undefined | null | false | 0 | '';

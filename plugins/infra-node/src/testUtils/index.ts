@@ -13,3 +13,4 @@ export {
   testDatabaseKinds,
 } from './testDatabases';
 export type { TestDatabase, TestDatabaseKind } from './testDatabases';
+export { startServicesBackend } from './servicesBackend';

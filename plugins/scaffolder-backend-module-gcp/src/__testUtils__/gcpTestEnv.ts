@@ -1,18 +1,18 @@
-import { createBackendPlugin } from '@backstage/backend-plugin-api';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   gcpServiceFactory,
   gcpServiceRef,
-  GcpService,
   kubernetesFleetServiceFactory,
   kubernetesFleetServiceRef,
-  KubernetesFleetService,
 } from '@groundcrew/plugin-infra-node';
 import { Sandbox, startSandbox } from '@groundcrew/sandbox';
 import { GcpActionsConfig, readGcpActionsConfig } from '../config';
-import { recordingAuditor } from '@groundcrew/plugin-infra-node/testUtils';
+import {
+  recordingAuditor,
+  startServicesBackend,
+} from '@groundcrew/plugin-infra-node/testUtils';
 
 export {
   actionContext,
@@ -86,26 +86,12 @@ export async function startGcpTestEnv() {
     },
   });
   const data = gcpTestConfig(sandbox);
-  let services: { gcp: GcpService; fleet: KubernetesFleetService } | undefined;
-  const backend = await startTestBackend({
-    features: [
-      mockServices.rootConfig.factory({ data }),
-      gcpServiceFactory,
-      kubernetesFleetServiceFactory,
-      createBackendPlugin({
-        pluginId: 'probe',
-        register(env) {
-          env.registerInit({
-            deps: { gcp: gcpServiceRef, fleet: kubernetesFleetServiceRef },
-            async init(deps) {
-              services = deps;
-            },
-          });
-        },
-      }),
-    ],
+  const backend = await startServicesBackend({
+    data,
+    features: [gcpServiceFactory, kubernetesFleetServiceFactory],
+    refs: { gcp: gcpServiceRef, fleet: kubernetesFleetServiceRef },
   });
-  const { gcp, fleet } = services!;
+  const { gcp, fleet } = backend.services;
   const config = readGcpActionsConfig(new ConfigReader(data));
   const auditor = recordingAuditor();
   return {

@@ -1,21 +1,19 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createBackendPlugin } from '@backstage/backend-plugin-api';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   gcpServiceFactory,
   gcpServiceRef,
-  GcpService,
   kubernetesFleetServiceFactory,
   kubernetesFleetServiceRef,
-  KubernetesFleetService,
 } from '@groundcrew/plugin-infra-node';
 import {
   actionContext,
   recordingAuditor,
+  startServicesBackend,
 } from '@groundcrew/plugin-infra-node/testUtils';
 import { startSandbox } from '@groundcrew/sandbox';
 import { KubeConfig } from '@kubernetes/client-node';
@@ -81,26 +79,12 @@ export async function startRunwayTestEnv() {
       },
     },
   };
-  let services: { gcp: GcpService; fleet: KubernetesFleetService } | undefined;
-  const backend = await startTestBackend({
-    features: [
-      mockServices.rootConfig.factory({ data }),
-      gcpServiceFactory,
-      kubernetesFleetServiceFactory,
-      createBackendPlugin({
-        pluginId: 'probe',
-        register(env) {
-          env.registerInit({
-            deps: { gcp: gcpServiceRef, fleet: kubernetesFleetServiceRef },
-            async init(deps) {
-              services = deps;
-            },
-          });
-        },
-      }),
-    ],
+  const backend = await startServicesBackend({
+    data,
+    features: [gcpServiceFactory, kubernetesFleetServiceFactory],
+    refs: { gcp: gcpServiceRef, fleet: kubernetesFleetServiceRef },
   });
-  const { gcp, fleet } = services!;
+  const { gcp, fleet } = backend.services;
   const config = readRunwayActionsConfig(new ConfigReader(data));
   const auditor = recordingAuditor();
   const kubeConfig = new KubeConfig();
