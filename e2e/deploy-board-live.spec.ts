@@ -1,46 +1,18 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { expect, Page, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { sandboxKubeConfig, signInAsGuestAt } from './portalHelpers';
 import {
   AppsV1Api,
-  KubeConfig,
   PatchStrategy,
   setHeaderOptions,
 } from '@kubernetes/client-node';
 
-const appUrl = () => process.env.GROUNDCREW_E2E_APP_URL!;
 const shots = path.resolve(__dirname, '..', 'e2e-test-report', 'screenshots');
 const NEW_IMAGE = 'registry.gitlab.com/groundcrew/ai-gateway:v1.44.0-rc.2';
 
 /** The real Kubernetes client, pointed at a cluster of the sandbox the portal runs against. */
 function appsApi(cluster: string) {
-  const dir = process.env.GROUNDCREW_E2E_SANDBOX_DIR!;
-  const state = JSON.parse(
-    readFileSync(path.join(dir, 'clusters.json'), 'utf8'),
-  );
-  const c = state.kubernetes.find((x: { name: string }) => x.name === cluster);
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [
-      {
-        name: cluster,
-        server: c.url,
-        caFile: state.caFile,
-        skipTLSVerify: false,
-      },
-    ],
-    users: [{ name: cluster, token: c.token }],
-    contexts: [{ name: cluster, cluster, user: cluster }],
-    currentContext: cluster,
-  });
-  return kc.makeApiClient(AppsV1Api);
-}
-
-async function signInAsGuestAt(page: Page, pathname: string) {
-  await page.goto(`${appUrl()}${pathname}`);
-  const enter = page.getByRole('button', { name: 'Enter' });
-  await expect(enter).toBeVisible();
-  await enter.click();
+  return sandboxKubeConfig(cluster).makeApiClient(AppsV1Api);
 }
 
 test('the deploy board follows a canary rollout live, without a reload', async ({

@@ -1,20 +1,13 @@
 import { expect, Page, test } from '@playwright/test';
+import { signInAsGuestAt } from './portalHelpers';
 import path from 'node:path';
 import { syntheticBoard } from '../plugins/deploy-board/src/testing/syntheticBoard';
 
-const appUrl = () => process.env.GROUNDCREW_E2E_APP_URL!;
 const shots = path.resolve(__dirname, '..', 'e2e-test-report', 'screenshots');
 const PODS = 2000;
 
 // The guest sign-in of portal.spec.ts, on the page to test: the sign-in page shows at any path and
 // the app then renders that path (a page.goto after signing in would sign out again).
-async function signInAsGuestAt(page: Page, pathname: string) {
-  await page.goto(`${appUrl()}${pathname}`);
-  const enter = page.getByRole('button', { name: 'Enter' });
-  await expect(enter).toBeVisible();
-  await enter.click();
-}
-
 /** The User Timing measure the board component records (see renderTiming.ts), once painted. */
 async function readTiming(page: Page) {
   const handle = await page.waitForFunction(() => {

@@ -1,29 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { expect, Page, test } from '@playwright/test';
+import { backendUrl, guestToken, pick, signInAsGuestAt } from './portalHelpers';
 
-const appUrl = () => process.env.GROUNDCREW_E2E_APP_URL!;
-const backendUrl = () => process.env.GROUNDCREW_E2E_BACKEND_URL!;
 const shots = path.resolve(__dirname, '..', 'e2e-test-report', 'screenshots');
 
 /** Unique per run: the sandbox never gives a project id out twice, as GCP. */
 const suffix = () => randomBytes(3).toString('hex');
-
-async function signInAsGuestAt(page: Page, pathname: string) {
-  await page.goto(`${appUrl()}${pathname}`);
-  const enter = page.getByRole('button', { name: 'Enter' });
-  await expect(enter).toBeVisible();
-  await enter.click();
-}
-
-/** The guest's token, to ask the backend what the UI does not show. */
-async function guestToken(): Promise<string> {
-  const res = await fetch(`${backendUrl()}/api/auth/guest/refresh`, {
-    headers: { 'X-Requested-With': 'XMLHttpRequest' },
-  });
-  expect(res.ok).toBe(true);
-  return (await res.json()).backstageIdentity.token;
-}
 
 async function backendGet(pathname: string) {
   const res = await fetch(`${backendUrl()}${pathname}`, {
@@ -42,13 +25,6 @@ async function chooseTemplate(page: Page, title: string) {
     .locator('xpath=ancestor::*[.//button[normalize-space()="Choose"]][1]');
   await card.getByRole('button', { name: 'Choose' }).click();
   await expect(page.getByRole('heading', { name: title })).toBeVisible();
-}
-
-/** An rjsf select (a Material UI TextField with `select`): open it by its label, pick an option. */
-async function pick(page: Page, label: string, option: string) {
-  await page.getByRole('button', { name: new RegExp(`^${label}`) }).click();
-  await page.getByRole('option', { name: option, exact: true }).click();
-  await expect(page.getByRole('listbox')).toHaveCount(0);
 }
 
 /** Creates the task from the review step; returns its id once the page shows it finished. */

@@ -1,38 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { expect, Page, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import {
+  appUrl,
+  backendUrl,
+  guestToken,
+  pick,
+  signInAsGuestAt,
+} from './portalHelpers';
 
-const appUrl = () => process.env.GROUNDCREW_E2E_APP_URL!;
-const backendUrl = () => process.env.GROUNDCREW_E2E_BACKEND_URL!;
 const shots = path.resolve(__dirname, '..', 'e2e-test-report', 'screenshots');
-
-async function signInAsGuestAt(page: Page, pathname: string) {
-  await page.goto(`${appUrl()}${pathname}`);
-  const enter = page.getByRole('button', { name: 'Enter' });
-  await expect(enter).toBeVisible();
-  await enter.click();
-}
-
-/** The guest's token, to ask the backend what the UI does not show. */
-async function guestToken(): Promise<string> {
-  const res = await fetch(`${backendUrl()}/api/auth/guest/refresh`, {
-    headers: { 'X-Requested-With': 'XMLHttpRequest' },
-  });
-  expect(res.ok).toBe(true);
-  return (await res.json()).backstageIdentity.token;
-}
-
-/** An rjsf select (a Material UI TextField with `select`): open it by its label, pick an option. */
-async function pick(page: Page, label: string, option: string | RegExp) {
-  await page.getByRole('button', { name: new RegExp(`^${label}`) }).click();
-  await page
-    .getByRole('option', {
-      name: option,
-      exact: typeof option === 'string',
-    })
-    .click();
-  await expect(page.getByRole('listbox')).toHaveCount(0);
-}
 
 test('the Runway wizard turns a service up on GKE, with a GitLab repository, a catalog page and a deploy board', async ({
   page,

@@ -1,47 +1,19 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { expect, Page, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { sandboxKubeConfig, signInAsGuestAt } from './portalHelpers';
 import {
-  KubeConfig,
   KubernetesObject,
   KubernetesObjectApi,
   PatchStrategy,
 } from '@kubernetes/client-node';
 
-const appUrl = () => process.env.GROUNDCREW_E2E_APP_URL!;
 const shots = path.resolve(__dirname, '..', 'e2e-test-report', 'screenshots');
 const CLUSTER = 'gke-prod-us-east1';
 const ROUTE = 'HTTPRoute/ai-gateway/ai-gateway';
 
 /** The real Kubernetes client, pointed at a cluster of the sandbox the portal runs against. */
 function objectsApi(cluster: string) {
-  const dir = process.env.GROUNDCREW_E2E_SANDBOX_DIR!;
-  const state = JSON.parse(
-    readFileSync(path.join(dir, 'clusters.json'), 'utf8'),
-  );
-  const c = state.kubernetes.find((x: { name: string }) => x.name === cluster);
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [
-      {
-        name: cluster,
-        server: c.url,
-        caFile: state.caFile,
-        skipTLSVerify: false,
-      },
-    ],
-    users: [{ name: cluster, token: c.token }],
-    contexts: [{ name: cluster, cluster, user: cluster }],
-    currentContext: cluster,
-  });
-  return KubernetesObjectApi.makeApiClient(kc);
-}
-
-async function signInAsGuestAt(page: Page, pathname: string) {
-  await page.goto(`${appUrl()}${pathname}`);
-  const enter = page.getByRole('button', { name: 'Enter' });
-  await expect(enter).toBeVisible();
-  await enter.click();
+  return KubernetesObjectApi.makeApiClient(sandboxKubeConfig(cluster));
 }
 
 test('steps a canary from 5% to 25%, then follows a kubectl server-side apply live', async ({

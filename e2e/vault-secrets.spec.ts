@@ -1,26 +1,8 @@
 import path from 'node:path';
-import { expect, Page, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { appUrl, signInAsGuestAt } from './portalHelpers';
 
-const appUrl = () => process.env.GROUNDCREW_E2E_APP_URL!;
 const shots = path.resolve(__dirname, '..', 'e2e-test-report', 'screenshots');
-
-async function signInAsGuestAt(page: Page, pathname: string) {
-  // Guest sign-in needs the backend, which may still be initialising its plugins.
-  const backend = process.env.GROUNDCREW_E2E_BACKEND_URL!;
-  await expect
-    .poll(
-      async () =>
-        (
-          await fetch(`${backend}/.backstage/health/v1/readiness`)
-        ).status,
-      { timeout: 120_000 },
-    )
-    .toBe(200);
-  await page.goto(`${appUrl()}${pathname}`);
-  const enter = page.getByRole('button', { name: 'Enter' });
-  await expect(enter).toBeVisible();
-  await enter.click();
-}
 
 /** `rgb(r, g, b)` → [r, g, b] */
 function rgb(color: string): number[] {
