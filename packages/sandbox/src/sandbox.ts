@@ -447,70 +447,41 @@ export async function startSandbox(
     },
   };
 
-  let gcp: SandboxGcp | undefined;
-  if (options.gcp?.enabled !== false) {
+  // The other systems, in order; each is stopped (newest first) when a later one fails to start,
+  // and by stop().
+  const parts: Array<{ server: { stop(): Promise<void> } }> = [];
+  const stopAll = async () => {
+    for (const part of [...parts].reverse()) await part.server.stop();
+    await Promise.all(Object.values(serversByName).map(s => s.stop()));
+  };
+  async function part<T extends { server: { stop(): Promise<void> } }>(
+    enabled: boolean | undefined,
+    start: () => Promise<T>,
+  ): Promise<T | undefined> {
+    if (enabled === false) return undefined;
     try {
-      gcp = await startGcp(options, tls, host, specs);
+      const started = await start();
+      parts.push(started);
+      return started;
     } catch (e) {
       stopped = true;
-      await Promise.all(Object.values(serversByName).map(s => s.stop()));
+      await stopAll();
       throw e;
     }
   }
-
-  let gitlab: SandboxGitlab | undefined;
-  if (options.gitlab?.enabled !== false) {
-    try {
-      gitlab = await startGitlab(options, tls);
-    } catch (e) {
-      stopped = true;
-      await gcp?.server.stop();
-      await Promise.all(Object.values(serversByName).map(s => s.stop()));
-      throw e;
-    }
-  }
-
-  let oidc: SandboxOidc | undefined;
-  if (options.oidc?.enabled !== false) {
-    try {
-      oidc = await startOidc(options, tls);
-    } catch (e) {
-      stopped = true;
-      await gitlab?.server.stop();
-      await gcp?.server.stop();
-      await Promise.all(Object.values(serversByName).map(s => s.stop()));
-      throw e;
-    }
-  }
-
-  let vault: SandboxVault | undefined;
-  if (options.vault?.enabled !== false) {
-    try {
-      vault = await startVault(options, tls);
-    } catch (e) {
-      stopped = true;
-      await oidc?.server.stop();
-      await gitlab?.server.stop();
-      await gcp?.server.stop();
-      await Promise.all(Object.values(serversByName).map(s => s.stop()));
-      throw e;
-    }
-  }
-
-  let teleport: SandboxTeleport | undefined;
-  if (options.teleport?.enabled !== false) {
-    try {
-      teleport = await startTeleport(options, tls);
-    } catch (e) {
-      stopped = true;
-      await vault?.server.stop();
-      await oidc?.server.stop();
-      await gitlab?.server.stop();
-      await gcp?.server.stop();
-      await Promise.all(Object.values(serversByName).map(s => s.stop()));
-      throw e;
-    }
-  }
+  const gcp = await part(options.gcp?.enabled, () =>
+    startGcp(options, tls, host, specs),
+  );
+  const gitlab = await part(options.gitlab?.enabled, () =>
+    startGitlab(options, tls),
+  );
+  const oidc = await part(options.oidc?.enabled, () => startOidc(options, tls));
+  const vault = await part(options.vault?.enabled, () =>
+    startVault(options, tls),
+  );
+  const teleport = await part(options.teleport?.enabled, () =>
+    startTeleport(options, tls),
+  );
 
   return {
     kubernetes: { caPem: tls.caPem, clusters },
@@ -528,12 +499,7 @@ export async function startSandbox(
     async stop() {
       if (stopped) return;
       stopped = true;
-      await teleport?.server.stop();
-      await vault?.server.stop();
-      await oidc?.server.stop();
-      await gitlab?.server.stop();
-      await gcp?.server.stop();
-      await Promise.all(Object.values(serversByName).map(s => s.stop()));
+      await stopAll();
     },
   };
 }
