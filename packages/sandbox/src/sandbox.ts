@@ -451,7 +451,7 @@ export async function startSandbox(
   // and by stop().
   const parts: Array<{ server: { stop(): Promise<void> } }> = [];
   const stopAll = async () => {
-    for (const part of [...parts].reverse()) await part.server.stop();
+    for (const p of [...parts].reverse()) await p.server.stop();
     await Promise.all(Object.values(serversByName).map(s => s.stop()));
   };
   async function part<T extends { server: { stop(): Promise<void> } }>(
@@ -460,9 +460,9 @@ export async function startSandbox(
   ): Promise<T | undefined> {
     if (enabled === false) return undefined;
     try {
-      const started = await start();
-      parts.push(started);
-      return started;
+      const up = await start();
+      parts.push(up);
+      return up;
     } catch (e) {
       stopped = true;
       await stopAll();
