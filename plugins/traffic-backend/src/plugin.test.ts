@@ -322,32 +322,138 @@ describe('traffic backend', () => {
     ]);
   });
 
-  it('reads the revision traffic of a Runway service on Cloud Run, read-only for now', async () => {
-    const docs = await view('docs-preview');
-    const run = docs.routes.filter(r => r.kind === 'CloudRunService');
-    expect(run).toHaveLength(1);
-    expect(run[0]).toMatchObject({
+  it('reads and changes the revision traffic of a Runway service on Cloud Run: only the traffic, with the etag as precondition', async () => {
+    const cloudRun = async (auth = demo) => {
+      const run = (await view('docs-preview', auth)).routes.filter(
+        r => r.kind === 'CloudRunService',
+      );
+      expect(run).toHaveLength(1);
+      return run[0];
+    };
+    const percents = (r: TrafficView['routes'][number]) =>
+      r.rules[0].backends.map(b => [b.name, b.percent, b.canary]);
+    const seen = await cloudRun();
+    expect(seen).toMatchObject({
       route: 'CloudRunService/groundcrew-demo/docs-preview',
       cluster: 'cloud-run/us-east1',
       canaryPercent: 10,
+      nextStep: 25,
     });
-    expect(run[0].rules[0].backends.map(b => [b.percent, b.canary])).toEqual([
-      [90, false],
-      [10, true],
+    expect(seen.readOnlyReason).toBeUndefined();
+    expect(percents(seen)).toEqual([
+      ['docs-preview-00001-kaw', 90, false],
+      ['docs-preview-00002-ruz', 10, true],
     ]);
-    expect(run[0].readOnlyReason).toMatch(/coming/);
-    const res = await change('docs-preview', {
-      route: run[0].route,
-      cluster: run[0].cluster,
-      step: 'next',
-      reason: 'x',
-    });
-    expect(res.status).toBe(400);
-    expect(res.body.error.message).toMatch(/^route: .*coming/);
     // A project the portal cannot see is no Cloud Run service, not an outage.
     expect((await view('ai-gateway')).clusters.map(c => c.name)).not.toContain(
       'cloud-run',
     );
+
+    // Not an owner: 403, nothing written.
+    const gcpCounters = () => sandbox.gcp!.control.counters();
+    const start = await gcpCounters();
+    const denied = await change(
+      'docs-preview',
+      { route: seen.route, cluster: seen.cluster, step: 'next', reason: 'x' },
+      casey,
+    );
+    expect(denied.status).toBe(403);
+    // A region that is not configured: 400 naming the field.
+    const unknown = await change('docs-preview', {
+      route: seen.route,
+      cluster: 'cloud-run/mars-north1',
+      step: 'next',
+      reason: 'x',
+    });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.message).toMatch(
+      /^cluster: no Cloud Run region named cloud-run\/mars-north1/,
+    );
+    expect((await gcpCounters()).mutations).toBe(start.mutations);
+
+    // The next step: one traffic-only update (no new revision), one history row, one audit event.
+    const stepped = await change('docs-preview', {
+      route: seen.route,
+      cluster: seen.cluster,
+      step: 'next',
+      reason: 'canary healthy for a day',
+      resourceVersion: seen.resourceVersion,
+    });
+    expect(stepped.status).toBe(200);
+    expect((stepped.body as TrafficChangeResult).outcomes).toEqual([
+      {
+        cluster: 'cloud-run/us-east1',
+        status: 'changed',
+        before: 10,
+        after: 25,
+      },
+    ]);
+    expect((await gcpCounters()).mutations).toBe(start.mutations + 1);
+    const now = await cloudRun();
+    expect(percents(now)).toEqual([
+      ['docs-preview-00001-kaw', 75, false],
+      ['docs-preview-00002-ruz', 25, true],
+    ]);
+    expect(now.resourceVersion).not.toBe(seen.resourceVersion);
+    const service = (await sandbox.gcp!.control.state()).runServices.find(
+      r => r.name === 'docs-preview',
+    )!;
+    expect(service.latestCreatedRevision).toBe('docs-preview-00002-ruz');
+    expect(service.traffic.map(t => t.tag)).toEqual(['', 'canary']);
+    expect(await history('docs-preview')).toEqual([
+      expect.objectContaining({
+        actor: 'user:default/demo',
+        route: seen.route,
+        cluster: 'cloud-run/us-east1',
+        before: 10,
+        after: 25,
+        action: 'next',
+        reason: 'canary healthy for a day',
+      }),
+    ]);
+    expect(auditor.events).toHaveLength(1);
+    expect(auditor.events[0]).toMatchObject({
+      eventId: 'traffic-change',
+      outcome: { status: 'succeeded' },
+    });
+
+    // The etag read before the change is stale: 409 with what changed, nothing written.
+    const stale = await change('docs-preview', {
+      route: seen.route,
+      cluster: seen.cluster,
+      canaryPercent: 50,
+      reason: 'x',
+      resourceVersion: seen.resourceVersion,
+    });
+    expect(stale.status).toBe(409);
+    expect(stale.body.error.message).toMatch(
+      /changed since it was read \(etag .* → .*\): it is now docs-preview-00001-kaw 75%, docs-preview-00002-ruz 25%/,
+    );
+    expect((await gcpCounters()).mutations).toBe(start.mutations + 1);
+
+    // Roll back: the stable revision takes everything again and stays listed at 0 % for the canary.
+    const back = await change('docs-preview', {
+      route: seen.route,
+      cluster: seen.cluster,
+      step: 'rollback',
+      reason: 'latency up',
+    });
+    expect(back.status).toBe(200);
+    expect(percents(await cloudRun())).toEqual([
+      ['docs-preview-00001-kaw', 100, false],
+      ['docs-preview-00002-ruz', 0, true],
+    ]);
+    // Once more: nothing to write.
+    const again = await change('docs-preview', {
+      route: seen.route,
+      cluster: seen.cluster,
+      step: 'rollback',
+      reason: 'latency up',
+    });
+    expect((again.body as TrafficChangeResult).outcomes[0].status).toBe(
+      'unchanged',
+    );
+    expect((await gcpCounters()).mutations).toBe(start.mutations + 2);
   });
 
   it('steps an HTTPRoute to the next step with server-side apply; one audit event and one history row', async () => {

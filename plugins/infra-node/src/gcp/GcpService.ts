@@ -3,6 +3,7 @@ import type {
   CloudRunService,
   CloudRunServiceRef,
   CloudRunServiceSpec,
+  CloudRunTrafficTarget,
   GcpBillingAccount,
   GcpProject,
   GkeCluster,
@@ -191,6 +192,24 @@ export interface GcpService {
     spec: CloudRunServiceSpec,
     options?: GcpWaitOptions,
   ): Promise<CloudRunService>;
+  /**
+   * Replaces only the service's traffic targets (update mask `traffic`: no new revision) and waits
+   * for the rollout. With `etag`, a service changed since it was read is a ConflictError and
+   * nothing is written.
+   */
+  updateRunServiceTraffic(
+    ref: CloudRunServiceRef,
+    traffic: CloudRunTrafficTarget[],
+    options?: GcpWaitOptions & { etag?: string },
+  ): Promise<CloudRunService>;
+  /**
+   * Cloud Run services of a project, in one region or (`-`, the default) all; each answer carries
+   * its own region.
+   */
+  listRunServices(ref: {
+    projectId: string;
+    location?: string;
+  }): Promise<CloudRunService[]>;
   /** The service's revisions, newest first (NotFoundError when the service does not exist). */
   listRunRevisions(ref: CloudRunServiceRef): Promise<CloudRunRevision[]>;
   /** Deletes the service (and its revisions) and waits for the operation. */

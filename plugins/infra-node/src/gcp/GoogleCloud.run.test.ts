@@ -122,6 +122,23 @@ describe('GoogleCloud: Cloud Run through @google-cloud/run against the sandbox',
     expect(counters.reads).toBe(3);
   });
 
+  it('lists services across regions (location `-`), each with its own region; or in one region', async () => {
+    await gcp.createRunService(ref, spec('example/api:1'));
+    const all = await gcp.listRunServices({ projectId: 'groundcrew-demo' });
+    expect(all.map(s => [s.name, s.location, s.labels.team])).toEqual([
+      ['portal-api', 'us-central1', 'platform'],
+      ['docs-preview', 'us-east1', 'platform'],
+    ]);
+    const east = await gcp.listRunServices({
+      projectId: 'groundcrew-demo',
+      location: 'us-east1',
+    });
+    expect(east.map(s => s.name)).toEqual(['docs-preview']);
+    expect(await gcp.listRunServices({ projectId: 'ai-gateway-prod' })).toEqual(
+      [],
+    );
+  });
+
   it('creates a service: waits for the rollout, one ready revision with all the traffic', async () => {
     const progress: string[] = [];
     const created = await gcp.createRunService(ref, spec('example/api:1'), {
@@ -211,6 +228,60 @@ describe('GoogleCloud: Cloud Run through @google-cloud/run against the sandbox',
         }),
       ),
     ).rejects.toBeInstanceOf(ConflictError);
+  });
+
+  it('changes only the traffic (update mask `traffic`): no new revision; a stale etag is a ConflictError', async () => {
+    const docs = {
+      projectId: 'groundcrew-demo',
+      location: 'us-east1',
+      name: 'docs-preview',
+    };
+    const seen = (await gcp.getRunService(docs))!;
+    const before = await sandbox.gcp!.control.counters();
+    const changed = await gcp.updateRunServiceTraffic(
+      docs,
+      [
+        { type: 'REVISION', revision: 'docs-preview-00001-kaw', percent: 75 },
+        {
+          type: 'REVISION',
+          revision: 'docs-preview-00002-ruz',
+          percent: 25,
+          tag: 'canary',
+        },
+      ],
+      { etag: seen.etag },
+    );
+    expect((await sandbox.gcp!.control.counters()).mutations).toBe(
+      before.mutations + 1,
+    );
+    expect(changed.trafficStatuses.map(t => [t.revision, t.percent])).toEqual([
+      ['docs-preview-00001-kaw', 75],
+      ['docs-preview-00002-ruz', 25],
+    ]);
+    // The template (image, env) is untouched and no revision was made.
+    expect(changed.latestCreatedRevision).toBe(seen.latestCreatedRevision);
+    expect(changed.template).toEqual(seen.template);
+    expect(await gcp.listRunRevisions(docs)).toHaveLength(2);
+    expect(changed.etag).not.toBe(seen.etag);
+    // The etag read before the change is stale now: nothing is written.
+    const stale = await gcp
+      .updateRunServiceTraffic(
+        docs,
+        [
+          {
+            type: 'REVISION',
+            revision: 'docs-preview-00001-kaw',
+            percent: 100,
+          },
+        ],
+        { etag: seen.etag },
+      )
+      .catch(e => e);
+    expect(stale).toBeInstanceOf(ConflictError);
+    expect(stale.message).toMatch(/etag/);
+    expect(
+      (await gcp.getRunService(docs))!.traffic.map(t => t.percent),
+    ).toEqual([75, 25]);
   });
 
   it('traffic that does not add up to 100 is an InputError naming the field', async () => {

@@ -390,16 +390,20 @@ function toRunServiceRequest(
         },
       ],
     },
-    traffic: spec.traffic.map(tt => ({
-      type:
-        tt.type === 'REVISION'
-          ? 'TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION'
-          : 'TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST',
-      ...(tt.revision ? { revision: tt.revision } : {}),
-      percent: tt.percent,
-      ...(tt.tag ? { tag: tt.tag } : {}),
-    })),
+    traffic: spec.traffic.map(toRunTrafficTarget),
   };
+}
+
+function toRunTrafficTarget(tt: CloudRunTrafficTarget) {
+  return {
+    type:
+      tt.type === 'REVISION'
+        ? 'TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION'
+        : 'TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST',
+    ...(tt.revision ? { revision: tt.revision } : {}),
+    percent: tt.percent,
+    ...(tt.tag ? { tag: tt.tag } : {}),
+  } as const;
 }
 
 /** A line about a Cloud Run rollout, from the operation's metadata (the Service). */
@@ -867,6 +871,32 @@ export class GoogleCloud implements GcpService {
     return toRunService(service, ref);
   }
 
+  async updateRunServiceTraffic(
+    ref: CloudRunServiceRef,
+    traffic: CloudRunTrafficTarget[],
+    options?: GcpWaitOptions & { etag?: string },
+  ) {
+    const what = `Changing the traffic of Cloud Run service ${ref.name} in ${ref.projectId}/${ref.location}`;
+    const [op] = await this.call(what, () =>
+      this.runServices.updateService({
+        service: {
+          name: runServiceName(ref),
+          traffic: traffic.map(toRunTrafficTarget),
+          ...(options?.etag ? { etag: options.etag } : {}),
+        },
+        updateMask: { paths: ['traffic'] },
+      }),
+    );
+    const service = await this.waitForLro<IRunService>(
+      what,
+      op,
+      name => this.runServices.checkUpdateServiceProgress(name),
+      options,
+      describeRunRollout,
+    );
+    return toRunService(service, ref);
+  }
+
   async listRunRevisions(ref: CloudRunServiceRef) {
     const out: CloudRunRevision[] = [];
     await this.call(
@@ -878,6 +908,38 @@ export class GoogleCloud implements GcpService {
           PAGED,
         )) {
           out.push(toRunRevision(r));
+        }
+      },
+    );
+    return out;
+  }
+
+  async listRunServices(ref: { projectId: string; location?: string }) {
+    const out: CloudRunService[] = [];
+    await this.call(
+      `Listing the Cloud Run services of ${ref.projectId}`,
+      async () => {
+        out.length = 0;
+        for await (const s of this.runServices.listServicesAsync(
+          {
+            parent: `projects/${ref.projectId}/locations/${
+              ref.location ?? '-'
+            }`,
+          },
+          PAGED,
+        )) {
+          // With location `-` the answer spans regions: each service's own name says where it is.
+          const location =
+            /\/locations\/([^/]+)\//.exec(s.name ?? '')?.[1] ??
+            ref.location ??
+            '-';
+          out.push(
+            toRunService(s, {
+              projectId: ref.projectId,
+              location,
+              name: lastSegment(s.name) ?? '',
+            }),
+          );
         }
       },
     );

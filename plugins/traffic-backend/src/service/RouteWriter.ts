@@ -20,7 +20,10 @@ import {
   WatchedObject,
 } from '@groundcrew/plugin-infra-node';
 import type { CachedRoute } from '@groundcrew/plugin-infra-node';
-import { NGINX_CANARY_ANNOTATIONS } from '@groundcrew/plugin-infra-common';
+import {
+  NGINX_CANARY_ANNOTATIONS,
+  TrafficRoute,
+} from '@groundcrew/plugin-infra-common';
 import { normaliseRoutes, ResolvedRoute, reweigh } from './normalise';
 
 /** The field manager of every weight the traffic plugin writes. */
@@ -48,7 +51,7 @@ function statusMessage(e: ApiException<unknown>): string {
 }
 
 /** How the canary's share moved between two versions of a route, for a 409's message. */
-export function describeDrift(seen: ResolvedRoute, now: ResolvedRoute) {
+export function describeDrift(seen: TrafficRoute, now: TrafficRoute) {
   const parts: string[] = [];
   const seenBackends = new Map(
     seen.rules.flatMap(r => r.backends).map(b => [b.name, b.percent]),
@@ -65,7 +68,7 @@ export function describeDrift(seen: ResolvedRoute, now: ResolvedRoute) {
 }
 
 /** `a-stable 60%, a-canary 40%`. */
-export function describeWeights(route: ResolvedRoute) {
+export function describeWeights(route: TrafficRoute) {
   return route.rules
     .flatMap(r => r.backends)
     .map(b => `${b.name} ${b.percent}%`)

@@ -33,6 +33,7 @@ import {
   ROUTE_KINDS,
 } from '@groundcrew/plugin-infra-node';
 import type { CacheChange } from '@groundcrew/plugin-infra-node';
+import { CLOUD_RUN_CLUSTER_PREFIX, CloudRunWriter } from './CloudRunWriter';
 import { normaliseCloudRun, normaliseRoutes, ResolvedRoute } from './normalise';
 import { RouteWriter } from './RouteWriter';
 import { TrafficHistory } from './TrafficHistory';
@@ -84,6 +85,9 @@ function parseRequest(body: unknown) {
  */
 export class TrafficService {
   private revision = 1;
+  private readonly cloudRunWriter?: CloudRunWriter;
+  /** Streams to refresh after a Cloud Run change made here (Cloud Run has no watch). */
+  private readonly cloudRunChanged = new Set<(entityRef: string) => void>();
   private readonly cloudRunCache = new Map<
     string,
     {
@@ -125,6 +129,7 @@ export class TrafficService {
         this.revision++;
       }
     });
+    if (options.gcp) this.cloudRunWriter = new CloudRunWriter(options.gcp);
   }
 
   private async entity(entityRef: string, credentials: BackstageCredentials) {
@@ -204,6 +209,17 @@ export class TrafficService {
     const { routes, problem } = await entry.result;
     if (problem) states.push(problem);
     return routes;
+  }
+
+  /** After a change made here, the next read asks Cloud Run again. */
+  private forgetCloudRun(entity: Entity) {
+    const annotations = entity.metadata.annotations ?? {};
+    const prefix = `${annotations[GROUNDCREW_ANNOTATIONS.gcpProject]}/${
+      annotations[GROUNDCREW_ANNOTATIONS.runwayService]
+    }/`;
+    for (const key of this.cloudRunCache.keys()) {
+      if (key.startsWith(prefix)) this.cloudRunCache.delete(key);
+    }
   }
 
   private async readCloudRun(
@@ -341,12 +357,18 @@ export class TrafficService {
       if (closed || timer || !relevant(change)) return;
       timer = setTimeout(refresh, options.debounceMs);
     });
+    const onCloudRunChange = (changed: string) => {
+      if (closed || timer || changed !== entityRef) return;
+      timer = setTimeout(refresh, options.debounceMs);
+    };
+    this.cloudRunChanged.add(onCloudRunChange);
     return {
       current,
       unsubscribe: () => {
         closed = true;
         clearTimeout(timer);
         unsubscribeCache();
+        this.cloudRunChanged.delete(onCloudRunChange);
       },
     };
   }
@@ -385,18 +407,25 @@ export class TrafficService {
         'resourceVersion: a resourceVersion belongs to one cluster; leave it out for a change across clusters',
       );
     }
-    if (request.route.startsWith('CloudRunService/')) {
-      throw new InputError(
-        'route: changing Cloud Run traffic from the portal is coming; use Runway for now',
-      );
-    }
+    const onCloudRun = request.route.startsWith('CloudRunService/');
     const found = await this.routesOf(entity);
-    const known = new Set(this.options.cache.clusters().map(c => c.name));
+    // Cloud Run regions take the place of clusters: `cloud-run/us-east1`.
+    const known = new Set(
+      onCloudRun
+        ? (this.options.gcp?.regions() ?? []).map(
+            r => `${CLOUD_RUN_CLUSTER_PREFIX}${r}`,
+          )
+        : this.options.cache.clusters().map(c => c.name),
+    );
     const targets = clusters.map(cluster => {
       if (!known.has(cluster)) {
-        throw new InputError(`cluster: no cluster named ${cluster}`);
+        throw new InputError(
+          onCloudRun
+            ? `cluster: no Cloud Run region named ${cluster} (expected ${CLOUD_RUN_CLUSTER_PREFIX}<region> of a configured region)`
+            : `cluster: no cluster named ${cluster}`,
+        );
       }
-      const route = found.routes.find(
+      const route = (onCloudRun ? found.cloudRun : found.routes).find(
         r => r.route === request.route && r.cluster === cluster,
       );
       if (!route) {
@@ -428,7 +457,7 @@ export class TrafficService {
     });
 
     const action = request.step ?? 'set';
-    const target = (current: number, route: ResolvedRoute): number => {
+    const target = (current: number, route: TrafficRoute): number => {
       if (request.step === 'rollback') return 0;
       if (request.step === 'next') {
         const next = nextTrafficStep(route.steps, current);
@@ -465,9 +494,8 @@ export class TrafficService {
     let firstError: unknown;
     for (const route of targets) {
       try {
-        const result = await this.options.writer.change({
+        const change = {
           cluster: route.cluster,
-          seen: route,
           expectedVersion:
             clusters.length === 1 && request.resourceVersion
               ? request.resourceVersion
@@ -476,7 +504,13 @@ export class TrafficService {
           entitySteps: parseTrafficSteps(
             entity.metadata.annotations?.[TRAFFIC_ANNOTATIONS.rolloutSteps],
           ),
-        });
+        };
+        const result = onCloudRun
+          ? await this.cloudRunWriter!.change({ ...change, seen: route })
+          : await this.options.writer.change({
+              ...change,
+              seen: route as ResolvedRoute,
+            });
         if (result.after === result.before) {
           outcomes.push({
             cluster: route.cluster,
@@ -511,6 +545,11 @@ export class TrafficService {
           error: errorBody(error),
         });
       }
+    }
+    if (onCloudRun && outcomes.some(o => o.status === 'changed')) {
+      this.forgetCloudRun(entity);
+      this.revision++;
+      for (const listener of this.cloudRunChanged) listener(entityRef);
     }
     // Plain JSON for the audit log.
     const auditedOutcomes = JSON.parse(JSON.stringify(outcomes));

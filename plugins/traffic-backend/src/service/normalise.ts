@@ -284,6 +284,19 @@ export function reweigh(
   return out;
 }
 
+/** The canary of a Cloud Run service: the target on the latest created revision, when traffic is split. */
+export function isCloudRunCanary(
+  service: CloudRunService,
+  targets: CloudRunService['traffic'],
+  target: CloudRunService['traffic'][number],
+): boolean {
+  const latest = service.latestCreatedRevision;
+  return (
+    targets.length > 1 &&
+    (target.revision === latest || (target.type === 'LATEST' && !!latest))
+  );
+}
+
 /** Cloud Run: the revision targets of a service, the newest revision as the canary. */
 export function normaliseCloudRun(
   service: CloudRunService,
@@ -297,15 +310,11 @@ export function normaliseCloudRun(
       ? `LATEST (${service.latestReadyRevision ?? '?'})`
       : t.revision ?? '?',
   );
-  // The canary is the target on the latest created revision, when traffic is split.
-  const latest = service.latestCreatedRevision;
   const backends = withPercents(
     targets.map((t, i) => ({
       name: names[i],
       weight: t.percent,
-      canary:
-        targets.length > 1 &&
-        (t.revision === latest || (t.type === 'LATEST' && !!latest)),
+      canary: isCloudRunCanary(service, targets, t),
     })),
   );
   const canary = backends.find(b => b.canary);
@@ -322,7 +331,8 @@ export function normaliseCloudRun(
     canaryPercent: canary ? canary.percent : null,
     steps,
     nextStep: canary ? nextTrafficStep(steps, canary.percent) : null,
-    readOnlyReason:
-      'Cloud Run traffic is shown here; changing it from the portal is coming.',
+    readOnlyReason: canary
+      ? undefined
+      : 'All traffic goes to one revision: there is no canary revision to shift traffic to (deploy a new image with Runway first).',
   };
 }
