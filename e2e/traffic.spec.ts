@@ -114,3 +114,34 @@ test('steps a canary from 5% to 25%, then follows a kubectl server-side apply li
     fullPage: true,
   });
 });
+
+test('steps the canary revision of a Runway service on Cloud Run', async ({
+  page,
+}) => {
+  await signInAsGuestAt(
+    page,
+    '/catalog/default/component/docs-preview/traffic',
+  );
+  const panel = page.locator(
+    '[data-testid="traffic-route"][data-route="CloudRunService/groundcrew-demo/docs-preview"][data-cluster="cloud-run/us-east1"]',
+  );
+  await expect(panel).toBeVisible({ timeout: 30_000 });
+  await expect(panel).toHaveAttribute('data-canary-percent', '10');
+  await panel.getByRole('button', { name: 'Next step (25%)' }).click();
+  const dialog = page.getByRole('dialog');
+  await expect(dialog).toContainText('canary 10% → 25%');
+  await dialog.getByLabel('Reason').fill('Preview builds healthy');
+  await dialog.getByRole('button', { name: 'Change traffic' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(panel).toHaveAttribute('data-canary-percent', '25', {
+    timeout: 15_000,
+  });
+  await expect(panel.locator('[data-canary="true"]')).toHaveText('canary 25%');
+  await expect(page.getByTestId('traffic-history-row').first()).toContainText(
+    '10% → 25%',
+  );
+  await page.screenshot({
+    path: `${shots}/traffic-cloud-run.png`,
+    fullPage: true,
+  });
+});
