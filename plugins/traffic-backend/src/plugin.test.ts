@@ -344,7 +344,11 @@ describe('traffic backend', () => {
       ['docs-preview-00001-kaw', 90, false],
       ['docs-preview-00002-ruz', 10, true],
     ]);
-    // A project the portal cannot see is no Cloud Run service, not an outage.
+    // Every configured region answered (the default regions are all Cloud Run regions), and a
+    // project the portal cannot see is no Cloud Run service, not an outage.
+    expect(
+      (await view('docs-preview')).clusters.map(c => c.name),
+    ).not.toContain('cloud-run');
     expect((await view('ai-gateway')).clusters.map(c => c.name)).not.toContain(
       'cloud-run',
     );

@@ -109,6 +109,7 @@ export const CLUSTER_NAME_RE = /^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/;
 export const REGIONS = [
   'asia-east1',
   'asia-northeast1',
+  'asia-south1',
   'asia-southeast1',
   'australia-southeast1',
   'europe-north1',
