@@ -7,6 +7,9 @@ import { FAST_GCP, gcpClients } from '../__testUtils__/gcp';
 import { kubeConfigFor } from '../__testUtils__/kube';
 import { DEMO_GCP } from './demo';
 
+// Each test starts the whole sandbox twice: more than jest's 5 s on a busy machine.
+jest.setTimeout(60_000);
+
 describe('GCP imitation: state kept in <stateDir>/gcp.json across restarts', () => {
   let stateDir: string;
 
