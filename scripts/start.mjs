@@ -285,19 +285,31 @@ async function main() {
               {
                 name: 'gke-prod-us-east1',
                 url: `https://127.0.0.1:${ports.kube[0]}`,
-                labels: { environment: 'production', region: 'us-east1' },
+                labels: {
+                  environment: 'production',
+                  region: 'us-east1',
+                  class: 'pet',
+                },
                 ...base,
               },
               {
                 name: 'gke-prod-europe-west1',
                 url: `https://127.0.0.1:${ports.kube[1]}`,
-                labels: { environment: 'production', region: 'europe-west1' },
+                labels: {
+                  environment: 'production',
+                  region: 'europe-west1',
+                  class: 'pet',
+                },
                 ...base,
               },
               {
                 name: 'gke-ops',
                 url: `https://127.0.0.1:${ports.kube[2]}`,
-                labels: { environment: 'ops', region: 'us-central1' },
+                labels: {
+                  environment: 'ops',
+                  region: 'us-central1',
+                  class: 'snowflake',
+                },
                 ...base,
               },
             ],

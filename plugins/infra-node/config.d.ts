@@ -48,8 +48,24 @@ export interface Config {
       cache?: {
         /** Objects per page of a list, 10 to 5000. Default 500. */
         listPageSize?: number;
-        /** Lists in flight at once across the whole fleet, 1 to 64. Default 4. */
+        /**
+         * Lists in flight at once across the whole fleet, 1 to 64. Default 4. Shared fairly: with
+         * more than one cluster, no cluster holds every slot.
+         */
         listConcurrency?: number;
+        /**
+         * Seconds a request to an API server may take (a list page; a watch until its response
+         * starts), 1 to 300. Default 5. A cluster that accepts connections and never answers is
+         * shown `unreachable` after this long, and the others are not held up by it. A list past
+         * its deadline is tried again with twice the time, up to 12 times this.
+         */
+        requestTimeoutSeconds?: number;
+        /**
+         * Seconds a watch may send nothing, not even a bookmark, before it is opened again (a
+         * half-open connection), 1 to 3600. Default 120: twice the minute at which kube-apiserver
+         * sends bookmarks.
+         */
+        watchSilenceSeconds?: number;
       };
     };
     /**

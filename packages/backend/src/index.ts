@@ -36,6 +36,8 @@ backend.add(
   import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
 );
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+// GCP projects, Kubernetes clusters and Runway services as catalog entities.
+backend.add(import('@groundcrew/plugin-catalog-backend-module-infra'));
 
 // The catalog subscribes to events; without this it logs that the events backend is missing.
 backend.add(import('@backstage/plugin-events-backend'));
@@ -54,6 +56,8 @@ backend.add(import('@backstage/plugin-search-backend'));
 backend.add(import('@backstage/plugin-search-backend-module-pg'));
 backend.add(import('@backstage/plugin-search-backend-module-catalog'));
 backend.add(import('@backstage/plugin-search-backend-module-techdocs'));
+// Infrastructure in search: services, clusters, GCP projects, Vault paths (names only).
+backend.add(import('@groundcrew/plugin-search-backend-module-infra'));
 
 backend.add(import('@backstage/plugin-techdocs-backend'));
 backend.add(import('@backstage/plugin-user-settings-backend'));

@@ -106,6 +106,12 @@ export {
 } from './kubernetes/workloads';
 export type { WorkloadOptions } from './kubernetes/workloads';
 export { DEMO_CLUSTERS, DEMO_SERVICES, demoFixture } from './demo/demoFixture';
+export {
+  bulkGcpProjects,
+  bulkRunwayServices,
+  bulkServiceName,
+  bulkVaultSecrets,
+} from './demo/bulkInfra';
 export { generateTlsMaterial, loadOrCreateTlsMaterial } from './framework/tls';
 export type { TlsMaterial } from './framework/tls';
 export {

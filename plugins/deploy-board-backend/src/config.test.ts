@@ -25,6 +25,7 @@ const emptyCache = createServiceFactory({
     deployments: () => [],
     replicaSetsOf: () => [],
     podsOf: () => [],
+    podEvents: () => [],
     flux: () => [],
     routes: () => [],
     namespace: () => undefined,

@@ -14,7 +14,12 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { DeployBoard } from '@groundcrew/plugin-infra-common';
+import {
+  applyJsonPatch,
+  DeployBoard,
+  DeployBoardPatch,
+  parseDeployBoard,
+} from '@groundcrew/plugin-infra-common';
 import {
   fleetClustersConfig,
   kubeConfigOptions,
@@ -54,6 +59,12 @@ const entities = [
   component('nothing-deployed', {
     'groundcrew.io/runway-service': 'nothing-deployed',
   }),
+  // The demo's worker whose container exits: a crash loop on gke-ops.
+  component('search-indexer-backfill', {
+    'backstage.io/kubernetes-label-selector':
+      'app.kubernetes.io/name=search-indexer-backfill',
+    'groundcrew.io/clusters': 'gke-ops',
+  }),
   component('bad-selector', {
     'backstage.io/kubernetes-label-selector': 'a in (b',
   }),
@@ -63,6 +74,21 @@ const entities = [
     'team-secret',
   ),
 ];
+
+/** An adopter's policy that keeps pods from `outsider`: every other read is allowed. */
+const permissions = mockServices.permissions.mock({
+  async authorize(requests, options) {
+    const user = (
+      options.credentials.principal as { userEntityRef?: string } | undefined
+    )?.userEntityRef;
+    return requests.map(r => {
+      const denied =
+        user === 'user:default/outsider' &&
+        r.permission.name === 'groundcrew.deployBoard.read';
+      return { result: denied ? 'DENY' : 'ALLOW' } as never;
+    });
+  },
+});
 
 /** The catalog answers only what the caller may read: casey may not see `secret-project`. */
 const catalog = catalogServiceMock.mock({
@@ -87,11 +113,23 @@ function kubeConfigFor(sandbox: Sandbox, name: string) {
   return kc;
 }
 
-/** Reads a server-sent-events stream with Node's fetch; resolves boards as they arrive. */
-function openStream(url: string, headers: Record<string, string>) {
+/**
+ * Reads a server-sent-events stream with Node's fetch, as the frontend does: the first event is a
+ * whole board, each `patch` event is applied to the board it says it is `from`. Every board the
+ * stream leads to is kept, with the event that brought it.
+ */
+function openStream(
+  url: string,
+  headers: Record<string, string>,
+  /** The board the client has, with its event id (sent as Last-Event-ID). */
+  resumeFrom?: { id: string; board: DeployBoard },
+) {
+  let current = resumeFrom;
+  if (resumeFrom) headers['Last-Event-ID'] = resumeFrom.id;
   const controller = new AbortController();
   const boards: DeployBoard[] = [];
   const ids: string[] = [];
+  const events: Array<{ type: string; id: string; bytes: number }> = [];
   const waiters: Array<() => void> = [];
   const done = (async () => {
     const res = await fetch(url, { headers, signal: controller.signal });
@@ -110,13 +148,31 @@ function openStream(url: string, headers: Record<string, string>) {
       ) {
         const block = buffer.slice(0, cut);
         buffer = buffer.slice(cut + 2);
-        const data = block.split('\n').find(l => l.startsWith('data: '));
-        const id = block.split('\n').find(l => l.startsWith('id: '));
-        if (data) {
-          boards.push(JSON.parse(data.slice(6)));
-          ids.push(id!.slice(4));
-          waiters.splice(0).forEach(w => w());
+        const field = (name: string) =>
+          block
+            .split('\n')
+            .find(l => l.startsWith(`${name}: `))
+            ?.slice(name.length + 2);
+        const data = field('data');
+        if (data === undefined) continue;
+        const type = field('event')!;
+        const id = field('id')!;
+        events.push({ type, id, bytes: data.length });
+        let next: DeployBoard;
+        if (type === 'patch') {
+          const patch = JSON.parse(data) as DeployBoardPatch;
+          if (!current || patch.from !== current.id) {
+            throw new Error(`a patch from ${patch.from} after ${current?.id}`);
+          }
+          next = applyJsonPatch(current.board, patch.ops);
+        } else {
+          next = JSON.parse(data);
         }
+        parseDeployBoard(next);
+        current = { id, board: next };
+        boards.push(next);
+        ids.push(id);
+        waiters.splice(0).forEach(w => w());
       }
     }
   })().catch(error => {
@@ -125,6 +181,7 @@ function openStream(url: string, headers: Record<string, string>) {
   return {
     boards,
     ids,
+    events,
     async until(check: (b: DeployBoard) => boolean, timeoutMs = 15_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
@@ -166,7 +223,15 @@ describe('deploy-board backend', () => {
         bookmarkIntervalMs: 500,
       },
     });
-    backend = await startTestBackend({
+    backend = await startBoardBackend();
+    base = `http://127.0.0.1:${
+      (backend.server.address() as AddressInfo).port
+    }/api/deploy-board`;
+  }, 60_000);
+
+  /** A backend with the deploy board on the sandbox; each one is an instance of its own. */
+  function startBoardBackend() {
+    return startTestBackend({
       features: [
         mockServices.rootConfig.factory({
           data: {
@@ -183,13 +248,11 @@ describe('deploy-board backend', () => {
           },
         }),
         catalog.factory,
+        permissions.factory,
         deployBoardPlugin,
       ],
     });
-    base = `http://127.0.0.1:${
-      (backend.server.address() as AddressInfo).port
-    }/api/deploy-board`;
-  }, 60_000);
+  }
 
   afterAll(async () => {
     await backend?.stop();
@@ -200,6 +263,8 @@ describe('deploy-board backend', () => {
     const res = await request(backend.server)
       .get(`/api/deploy-board/boards/default/component/${name}`)
       .set('Authorization', auth);
+    // Every board a test gets must fit the schema the frontend reads it with.
+    if (res.status === 200) parseDeployBoard(res.body);
     return res;
   }
 
@@ -344,6 +409,87 @@ describe('deploy-board backend', () => {
     );
   });
 
+  it('answers 403 without groundcrew.deployBoard.read, for the board and its stream', async () => {
+    const outsider = mockCredentials.user.header('user:default/outsider');
+    const denied = await board('ai-gateway', outsider);
+    expect(denied.status).toBe(403);
+    expect(denied.body.error).toMatchObject({
+      name: 'NotAllowedError',
+      message: expect.stringContaining('groundcrew.deployBoard.read'),
+    });
+    expect(JSON.stringify(denied.body)).not.toContain('gke-');
+    expect(permissions.authorize).toHaveBeenCalledWith(
+      [
+        {
+          permission: expect.objectContaining({
+            name: 'groundcrew.deployBoard.read',
+            resourceType: 'catalog-entity',
+          }),
+          resourceRef: 'component:default/ai-gateway',
+        },
+      ],
+      expect.anything(),
+    );
+    const stream = await fetch(
+      `${base}/boards/default/component/ai-gateway/stream`,
+      { headers: { Authorization: outsider } },
+    );
+    expect(stream.status).toBe(403);
+    expect(stream.headers.get('content-type')).toContain('application/json');
+    // An entity the catalog does not show stays a 404, whatever the permission says.
+    expect((await board('no-such-thing', outsider)).status).toBe(404);
+    expect((await board('ai-gateway')).status).toBe(200);
+  });
+
+  it('lists its permission in the permission metadata', async () => {
+    const res = await request(backend.server)
+      .get('/api/deploy-board/.well-known/backstage/permissions/metadata')
+      .set('Authorization', mockCredentials.service.header());
+    expect(res.status).toBe(200);
+    expect(res.body.permissions).toContainEqual({
+      type: 'resource',
+      name: 'groundcrew.deployBoard.read',
+      attributes: { action: 'read' },
+      resourceType: 'catalog-entity',
+    });
+  });
+
+  it('gives stream events ids of its own instance: another backend sends the whole board for them', async () => {
+    const other = await startBoardBackend();
+    const path =
+      '/api/deploy-board/boards/default/component/checkout-api/stream';
+    const url = (b: typeof backend) =>
+      `http://127.0.0.1:${(b.server.address() as AddressInfo).port}${path}`;
+    const here = openStream(url(backend), { Authorization: demo });
+    const there = openStream(url(other), { Authorization: demo });
+    try {
+      const [a, b] = await Promise.all([
+        here.until(() => true, 30_000),
+        there.until(() => true, 30_000),
+      ]);
+      const instanceOf = (id: string) => id.slice(0, id.lastIndexOf('.'));
+      expect(instanceOf(here.ids[0])).toMatch(/^[\w-]{8,}$/);
+      expect(instanceOf(here.ids[0])).not.toBe(instanceOf(there.ids[0]));
+      expect(here.ids[0]).toBe(`${instanceOf(here.ids[0])}.${a.revision}`);
+      // The other instance with this one's latest id, even with a revision it has too.
+      const moved = openStream(
+        url(other),
+        { Authorization: demo },
+        { id: `${instanceOf(here.ids[0])}.${b.revision}`, board: a },
+      );
+      try {
+        await moved.until(() => true);
+        expect(moved.events[0].type).toBe('board');
+      } finally {
+        moved.close();
+      }
+    } finally {
+      here.close();
+      there.close();
+      await other.stop();
+    }
+  }, 60_000);
+
   it('serves page loads from the cache: no request reaches an API server', async () => {
     await board('ai-gateway');
     const controls = Object.values(sandbox.control);
@@ -426,24 +572,46 @@ describe('deploy-board backend', () => {
       const revisions = stream.boards.map(b => b.revision);
       expect([...revisions].sort((a, b) => a - b)).toEqual(revisions);
 
-      // Resume: with the latest id nothing is re-sent; with an older one the current board is.
-      const lastId = stream.ids[stream.ids.length - 1];
+      // The whole board once, then differences, each smaller than the board.
+      const [firstEvent, ...changes] = stream.events;
+      expect(firstEvent.type).toBe('board');
+      expect(changes.length).toBeGreaterThan(2);
+      for (const change of changes) {
+        expect(change.type).toBe('patch');
+        expect(change.bytes).toBeLessThan(firstEvent.bytes);
+      }
+      // Applied in order, they rebuilt the board a page load gets.
+      const full = (await board('checkout-api')).body as DeployBoard;
+      const streamed = await stream.until(b => b.revision === full.revision);
+      expect(streamed).toEqual(full);
       stream.close();
-      const resumed = openStream(url, {
-        Authorization: demo,
-        'Last-Event-ID': lastId,
-      });
-      const stale = openStream(url, {
-        Authorization: demo,
-        'Last-Event-ID': stream.ids[0],
-      });
+
+      // Resume: with the latest id nothing is re-sent; with the one before it, the one patch
+      // missed; after a gap, or with an id of another backend instance, the whole board.
+      const resume = (at: number | string) =>
+        openStream(
+          url,
+          { Authorization: demo },
+          typeof at === 'string'
+            ? { id: at, board: first }
+            : { id: stream.ids[at], board: stream.boards[at] },
+        );
+      const n = stream.ids.length;
+      const resumed = resume(n - 1);
+      const missedOne = resume(n - 2);
+      const gap = resume(0);
+      const elsewhere = resume(`another-instance.${full.revision}`);
       try {
-        await stale.until(() => true);
+        for (const s of [missedOne, gap, elsewhere]) {
+          expect(await s.until(() => true)).toEqual(stream.boards[n - 1]);
+        }
+        expect(missedOne.events.map(e => e.type)).toEqual(['patch']);
+        expect(gap.events.map(e => e.type)).toEqual(['board']);
+        expect(elsewhere.events.map(e => e.type)).toEqual(['board']);
         await new Promise(r => setTimeout(r, 300));
         expect(resumed.boards).toEqual([]);
       } finally {
-        resumed.close();
-        stale.close();
+        for (const s of [resumed, missedOne, gap, elsewhere]) s.close();
       }
     } finally {
       stream.close();
@@ -507,6 +675,46 @@ describe('deploy-board backend', () => {
     }
   }, 30_000);
 
+  it('shows why a failing pod is not ready: its reason and its last Events', async () => {
+    let failing: ReturnType<typeof pods>[number] | undefined;
+    for (let i = 0; !failing; i++) {
+      const body = parseDeployBoard(
+        (await board('search-indexer-backfill')).body,
+      );
+      failing = pods(body).find(p =>
+        p.events?.some(e => e.reason === 'BackOff'),
+      );
+      if (i > 150) throw new Error('the crash loop never showed on the board');
+      if (!failing) await new Promise(r => setTimeout(r, 100));
+    }
+    expect(failing).toMatchObject({
+      state: 'running',
+      ready: false,
+      reason: 'CrashLoopBackOff',
+    });
+    const backOff = failing.events!.find(e => e.reason === 'BackOff')!;
+    expect(backOff).toMatchObject({
+      type: 'Warning',
+      source: 'kubelet',
+      message: expect.stringMatching(
+        /^Back-off restarting failed container app in pod search-indexer-backfill-/,
+      ),
+    });
+    expect(backOff.count).toBeGreaterThanOrEqual(1);
+    expect(Date.parse(backOff.lastSeen!)).not.toBeNaN();
+    // Newest first, at most five.
+    expect(failing.events!.length).toBeLessThanOrEqual(5);
+    const times = failing.events!.map(e => e.lastSeen ?? '');
+    expect([...times].sort().reverse()).toEqual(times);
+    // A ready pod of a healthy service carries no events (the board stays small).
+    const ai = parseDeployBoard((await board('ai-gateway')).body);
+    expect(
+      pods(ai).filter(
+        p => p.state === 'ready' && p.events?.some(e => e.type === 'Normal'),
+      ),
+    ).toEqual([]);
+  });
+
   it('shows a cluster that is down as unreachable while the others keep serving, then recovers', async () => {
     const stream = openStream(
       `${base}/boards/default/component/ai-gateway/stream`,
@@ -524,6 +732,13 @@ describe('deploy-board backend', () => {
         c => c.name === 'gke-prod-europe-west1',
       )!;
       expect(europe.lastSeen).toBeDefined();
+      // Why, without where: the sandbox's address stays in the backend's log.
+      expect(europe.message).toEqual(
+        expect.stringContaining('(address hidden)'),
+      );
+      expect(europe.message).not.toMatch(
+        /127\.0\.0\.1|localhost|:\d{2,5}\b|https?:/,
+      );
       expect(
         down.clusters.find(c => c.name === 'gke-prod-us-east1')!.state,
       ).toBe('ok');

@@ -3,6 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { deployBoardReadPermission } from '@groundcrew/plugin-infra-common';
 import { kubernetesCacheServiceRef } from '@groundcrew/plugin-infra-node';
 import { createRouter } from './router';
 import { readDeployBoardConfig } from './config';
@@ -24,6 +25,8 @@ export const deployBoardPlugin = createBackendPlugin({
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
         lifecycle: coreServices.lifecycle,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
         cache: kubernetesCacheServiceRef,
       },
@@ -33,14 +36,19 @@ export const deployBoardPlugin = createBackendPlugin({
         httpAuth,
         httpRouter,
         lifecycle,
+        permissions,
+        permissionsRegistry,
         catalog,
         cache,
       }) {
         // Read first: an invalid value stops the backend with the key in the message.
         const settings = readDeployBoardConfig(config);
+        // Listed in the permission metadata, so that policy tools and adopters see it.
+        permissionsRegistry.addPermissions([deployBoardReadPermission]);
         const boards = DeployBoardService.create({
           cache,
           catalog,
+          permissions,
           logger,
           environmentLabels: settings.environmentLabels,
           debounceMs: settings.stream.debounceMs,

@@ -38,6 +38,7 @@ function fakeCache(sync: () => Promise<boolean>): KubernetesCacheService {
     deployments: () => [],
     replicaSetsOf: () => [],
     podsOf: () => [],
+    podEvents: () => [],
     flux: () => [],
     routes: () => [],
     namespace: () => undefined,
@@ -66,6 +67,7 @@ describe('deploy-board router stream', () => {
     boards = DeployBoardService.create({
       cache: fakeCache(options.sync ?? (async () => true)),
       catalog: catalogServiceMock.mock({ getEntityByRef: options.lookup }),
+      permissions: mockServices.permissions(),
       logger: mockServices.logger.mock(),
       readCheckTtlMs: 0,
     });

@@ -10,7 +10,7 @@ import {
 
 export interface StreamOptions {
   heartbeatMs: number;
-  /** A client that cannot keep up gets only the newest board once this much is waiting. */
+  /** A client that cannot keep up gets only the newest board (whole) once this much is waiting. */
   maxBufferedBytes: number;
 }
 
@@ -28,10 +28,16 @@ function encodedOnce(encode: (snapshot: BoardSnapshot) => Buffer) {
 }
 
 const gzipOf = encodedOnce(snapshot => gzipSync(snapshot.json, { level: 6 }));
-/** The server-sent event of a board: the same bytes are written to every stream of the board. */
-const eventOf = encodedOnce(snapshot =>
+/** The server-sent event of a whole board: the same bytes are written to every stream of it. */
+const boardEventOf = encodedOnce(snapshot =>
+  Buffer.from(`event: board\nid: ${snapshot.id}\ndata: ${snapshot.json}\n\n`),
+);
+/** The event of the patch that leads to a board (see BoardSnapshot.patch). */
+const patchEventOf = encodedOnce(snapshot =>
   Buffer.from(
-    `event: board\nid: ${snapshot.board.revision}\ndata: ${snapshot.json}\n\n`,
+    `event: patch\nid: ${snapshot.id}\ndata: ${JSON.stringify(
+      snapshot.patch,
+    )}\n\n`,
   ),
 );
 
@@ -78,8 +84,10 @@ export async function createRouter(options: {
     res.send(json);
   });
 
-  // Server-sent events: one `board` event per change, id = board revision. A client that comes
-  // back with Last-Event-ID gets a board only if it changed meanwhile.
+  // Server-sent events (see DeployBoardPatch): the whole board first, then one `patch` event per
+  // change, from the board the client has. A client that comes back with Last-Event-ID gets
+  // nothing if the board did not change meanwhile, the patch if it missed just that one, the whole
+  // board otherwise (an id of another backend instance never matches).
   router.get('/boards/:namespace/:kind/:name/stream', async (req, res) => {
     // Set before anything is awaited: a client that leaves while the stream is opening (catalog
     // lookup, sync wait) must leave neither a listener nor a heartbeat behind.
@@ -89,16 +97,21 @@ export async function createRouter(options: {
       allow: ['user', 'service'],
     });
     let pending: BoardSnapshot | undefined;
-    let lastSent = Number(req.header('last-event-id') ?? NaN);
+    let lastSent = req.header('last-event-id');
 
     const send = (snapshot: BoardSnapshot) => {
-      if (snapshot.board.revision === lastSent) return;
+      if (snapshot.id === lastSent) return;
       if (res.writableLength > stream.maxBufferedBytes) {
         pending = snapshot; // keep the newest only; older boards are worthless
         return;
       }
-      lastSent = snapshot.board.revision;
-      res.write(eventOf(snapshot));
+      // After a skipped board (a slow client), the patch does not apply: the whole board then.
+      const event =
+        snapshot.patch && snapshot.patch.from === lastSent
+          ? patchEventOf(snapshot)
+          : boardEventOf(snapshot);
+      lastSent = snapshot.id;
+      res.write(event);
     };
 
     let subscription: Awaited<ReturnType<DeployBoardService['subscribe']>>;

@@ -1,7 +1,6 @@
 import request from 'supertest';
 import {
   mockCredentials,
-  mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import {
@@ -9,12 +8,8 @@ import {
   GcpProject,
   GkeCluster,
 } from '@groundcrew/plugin-infra-common';
-import {
-  fleetClustersConfig,
-  Sandbox,
-  startSandbox,
-} from '@groundcrew/sandbox';
-import { infraPlugin } from './plugin';
+import { Sandbox, startSandbox } from '@groundcrew/sandbox';
+import { startInfraBackendOnSandbox } from './__testUtils__/sandboxBackend';
 
 /**
  * The lookups end to end: the default GcpService (Google's clients) against the sandbox's GCP, and
@@ -27,28 +22,8 @@ describe('infra backend on the sandbox GCP', () => {
 
   beforeAll(async () => {
     sandbox = await startSandbox({});
-    const gcp = sandbox.gcp!;
-    backend = await startTestBackend({
-      features: [
-        mockServices.rootConfig.factory({
-          data: {
-            backend: {
-              baseUrl: 'http://localhost:0',
-              database: { client: 'better-sqlite3', connection: ':memory:' },
-            },
-            groundcrew: {
-              kubernetes: { clusters: fleetClustersConfig(sandbox) },
-              gcp: {
-                endpoint: gcp.url,
-                caData: sandbox.kubernetes.caPem,
-                credentials: { token: gcp.token },
-                operationPollIntervalSeconds: 0.05,
-              },
-            },
-          },
-        }),
-        infraPlugin,
-      ],
+    backend = await startInfraBackendOnSandbox(sandbox, {
+      gcp: { operationPollIntervalSeconds: 0.05 },
     });
   }, 60_000);
 

@@ -11,6 +11,8 @@ import {
 } from '@groundcrew/plugin-infra-common';
 import {
   gcpServiceRef,
+  KubernetesCacheService,
+  kubernetesCacheServiceRef,
   KubernetesFleetService,
   kubernetesFleetServiceRef,
 } from '@groundcrew/plugin-infra-node';
@@ -115,6 +117,16 @@ describe('infra backend', () => {
           service: kubernetesFleetServiceRef,
           deps: {},
           factory: () => fleet as KubernetesFleetService,
+        }),
+        // The overviews read the cache; these lookups do not (overview.sandbox.test.ts covers them).
+        createServiceFactory({
+          service: kubernetesCacheServiceRef,
+          deps: {},
+          factory: () =>
+            ({
+              clusters: () => [],
+              deployments: () => [],
+            } as Partial<KubernetesCacheService> as KubernetesCacheService),
         }),
         infraPlugin,
       ],

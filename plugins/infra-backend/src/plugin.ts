@@ -4,15 +4,18 @@ import {
 } from '@backstage/backend-plugin-api';
 import {
   gcpServiceRef,
+  kubernetesCacheServiceRef,
   kubernetesFleetServiceRef,
 } from '@groundcrew/plugin-infra-node';
 import { createRouter } from './router';
+import { ClusterOverviewService } from './service/ClusterOverviewService';
 import { FleetLookupService } from './service/FleetLookupService';
 import { GcpLookupService } from './service/GcpLookupService';
+import { ProjectOverviewService } from './service/ProjectOverviewService';
 
 /**
  * The infra backend: what the template wizards look up in GCP and in the Kubernetes fleet while a
- * person fills them in.
+ * person fills them in, and the overviews of the cluster and project entity pages.
  *
  * @public
  */
@@ -23,10 +26,12 @@ export const infraPlugin = createBackendPlugin({
       deps: {
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
+        logger: coreServices.logger,
         gcp: gcpServiceRef,
         fleet: kubernetesFleetServiceRef,
+        cache: kubernetesCacheServiceRef,
       },
-      async init({ httpAuth, httpRouter, gcp, fleet }) {
+      async init({ httpAuth, httpRouter, logger, gcp, fleet, cache }) {
         httpRouter.addAuthPolicy({
           path: '/runway/schema.json',
           allow: 'unauthenticated',
@@ -35,6 +40,13 @@ export const infraPlugin = createBackendPlugin({
           await createRouter({
             lookups: GcpLookupService.create({ gcp }),
             fleet: FleetLookupService.create({ fleet }),
+            clusterOverviews: ClusterOverviewService.create({
+              fleet,
+              cache,
+              gcp,
+              logger,
+            }),
+            projectOverviews: ProjectOverviewService.create({ gcp, logger }),
             httpAuth,
           }),
         );

@@ -3,8 +3,10 @@ import Router from 'express-promise-router';
 import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { runwayManifestJsonSchema } from '@groundcrew/plugin-infra-common';
+import { ClusterOverviewService } from './service/ClusterOverviewService';
 import { FleetLookupService } from './service/FleetLookupService';
 import { GcpLookupService } from './service/GcpLookupService';
+import { ProjectOverviewService } from './service/ProjectOverviewService';
 
 /** A query parameter given at most once, as text; InputError naming it otherwise. */
 function queryString(req: express.Request, name: string): string | undefined {
@@ -41,9 +43,12 @@ function queryInteger(req: express.Request, name: string): number | undefined {
 export async function createRouter(options: {
   lookups: GcpLookupService;
   fleet: FleetLookupService;
+  clusterOverviews: ClusterOverviewService;
+  projectOverviews: ProjectOverviewService;
   httpAuth: HttpAuthService;
 }): Promise<express.Router> {
-  const { lookups, fleet, httpAuth } = options;
+  const { lookups, fleet, clusterOverviews, projectOverviews, httpAuth } =
+    options;
   const router = Router();
 
   // The Runway manifest's JSON Schema, for editors: a manifest's `# yaml-language-server: $schema=`
@@ -90,6 +95,22 @@ export async function createRouter(options: {
 
   router.get('/fleet/clusters', async (_req, res) => {
     res.json({ items: await fleet.listClusters() });
+  });
+
+  // The entity pages of clusters and projects. Like the lookups above, they show what Groundcrew
+  // sees of the infrastructure to every signed-in person; never an endpoint or a credential.
+  router.get('/clusters/:name/overview', async (req, res) => {
+    res.json(
+      await clusterOverviews.overview({
+        name: req.params.name,
+        projectId: queryString(req, 'project') || undefined,
+        location: queryString(req, 'location') || undefined,
+      }),
+    );
+  });
+
+  router.get('/gcp/projects/:projectId/overview', async (req, res) => {
+    res.json(await projectOverviews.overview(req.params.projectId));
   });
 
   return router;

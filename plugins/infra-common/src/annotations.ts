@@ -72,3 +72,29 @@ export const CLUSTER_LABELS = {
   environment: 'environment',
   region: 'region',
 } as const;
+
+/**
+ * Labels Groundcrew puts on the Kubernetes objects it turns up (namespace, HelmRelease, …): the
+ * owner group's name, and optionally the catalog system. The catalog provider reads them back.
+ *
+ * @public
+ */
+export const GROUNDCREW_LABELS = {
+  owner: 'groundcrew.io/owner',
+  system: 'groundcrew.io/system',
+} as const;
+
+/**
+ * Labels `runway:service:create` puts on a Cloud Run service (GCP's label alphabet: no `/` or `.`).
+ * The catalog provider reads them back.
+ *
+ * @public
+ */
+export const RUNWAY_CLOUD_RUN_LABELS = {
+  service: 'runway-service',
+  stage: 'runway-stage',
+  release: 'runway-release',
+  owner: 'groundcrew-owner',
+  system: 'groundcrew-system',
+  managedBy: 'managed-by',
+} as const;

@@ -106,6 +106,37 @@ export interface BoardPod {
   node?: string;
   track: string;
   version?: string;
+  /**
+   * Why a container is not running, from its status: `ImagePullBackOff`, `CrashLoopBackOff`,
+   * `ErrImagePull`, `ContainerCreating`, … (the first container that has one).
+   */
+  reason?: string;
+  /**
+   * The pod's last Kubernetes Events, newest first (at most a few), once one of them is a Warning
+   * (crash loop, image pull back-off, unschedulable); a ready pod keeps only its Warnings.
+   */
+  events?: BoardPodEvent[];
+}
+
+/**
+ * One Kubernetes Event about a pod (core/v1 `Event`), as the kubelet or the scheduler reported it;
+ * repeats are folded into `count`.
+ *
+ * @public
+ */
+export interface BoardPodEvent {
+  type: 'Normal' | 'Warning';
+  /** `Scheduled`, `Pulling`, `Failed`, `BackOff`, `FailedScheduling`, … */
+  reason: string;
+  message: string;
+  /** How many times it happened (at least 1). */
+  count: number;
+  /** ISO time it last happened. */
+  lastSeen?: string;
+  /** ISO time it first happened. */
+  firstSeen?: string;
+  /** Who reported it: `kubelet`, `default-scheduler`, … */
+  source?: string;
 }
 
 /** @public */

@@ -1,4 +1,5 @@
 import {
+  AuthorizeResult,
   BasicPermission,
   createPermission,
   ResourcePermission,
@@ -91,6 +92,21 @@ export const secretsReadPermission = createPermission({
 });
 
 /**
+ * See the deploy board of a catalog entity (its pods, deployments and clusters), like the
+ * Kubernetes plugin's `kubernetes.resources.read`: a resource permission checked with the entity's
+ * ref for the board and its live stream. Its action is `read`, so the default Groundcrew policy
+ * allows it to every signed-in user; a policy that narrows who sees pods grants it to the audience
+ * `owners` (the entity's owners and the platform group).
+ *
+ * @public
+ */
+export const deployBoardReadPermission = createPermission({
+  name: 'groundcrew.deployBoard.read',
+  attributes: { action: 'read' },
+  resourceType: 'catalog-entity',
+});
+
+/**
  * Review (approve or deny) a Teleport access request from the Access tab. The platform group's
  * members review; nobody reviews their own request (the backend and Teleport both refuse it).
  *
@@ -115,6 +131,7 @@ export const groundcrewPermissionRules: ReadonlyArray<{
   { permission: gcpProjectCreatePermission, audience: 'owners' },
   { permission: gkeClusterCreatePermission, audience: 'owners' },
   { permission: runwayServiceCreatePermission, audience: 'owners' },
+  { permission: deployBoardReadPermission, audience: 'owners' },
   { permission: secretsReadPermission, audience: 'owners' },
   { permission: trafficUpdatePermission, audience: 'owners' },
   { permission: accessReviewPermission, audience: 'platform' },
@@ -128,3 +145,13 @@ export const groundcrewPermissionRules: ReadonlyArray<{
 export const groundcrewPermissions = groundcrewPermissionRules.map(
   r => r.permission,
 );
+
+/**
+ * Whether a permission decision is a definitive allow. For a backend that needs only yes or no, so
+ * that it does not depend on the permission packages for one comparison.
+ *
+ * @public
+ */
+export function isAllowed(decision: { result: AuthorizeResult }): boolean {
+  return decision.result === AuthorizeResult.ALLOW;
+}

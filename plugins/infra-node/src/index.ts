@@ -44,6 +44,7 @@ export type {
 export { ROUTE_KINDS } from './kubernetes/cache/ClusterWatcher';
 export { LabelSelector } from './kubernetes/cache/labelSelector';
 export { entitySelector, selectorKey } from './kubernetes/entitySelector';
+export { readServerVersion } from './kubernetes/serverVersion';
 export type {
   CachedDeployment,
   CachedFlux,
@@ -63,6 +64,7 @@ export {
   trimVirtualService,
 } from './kubernetes/cache/trimRoute';
 export type { WatchedObject } from './kubernetes/cache/trim';
+export type { CachedPodEvent } from './kubernetes/cache/podEvents';
 export { KubernetesFleet } from './kubernetes/KubernetesFleet';
 export type {
   ClusterRegistration,
@@ -92,6 +94,14 @@ export type {
   GkeClusterSpec,
   GkeOperation,
 } from './gcp/GcpService';
+export {
+  INFRA_CHANGED_TOPIC,
+  publishInfraChanged,
+} from './events/infraChanged';
+export type {
+  InfraChangedPayload,
+  InfraEventsPublisher,
+} from './events/infraChanged';
 export { audited } from './scaffolder/audited';
 export { checkInput } from './scaffolder/checkInput';
 export type { InputSchema } from './scaffolder/checkInput';

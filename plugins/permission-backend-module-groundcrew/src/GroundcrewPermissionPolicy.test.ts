@@ -4,7 +4,11 @@ import {
   catalogEntityReadPermission,
 } from '@backstage/plugin-catalog-common/alpha';
 import { PolicyQueryUser } from '@backstage/plugin-permission-node';
-import { fleetClusterRegisterPermission } from '@groundcrew/plugin-infra-common';
+import {
+  deployBoardReadPermission,
+  fleetClusterRegisterPermission,
+  secretsReadPermission,
+} from '@groundcrew/plugin-infra-common';
 import { GroundcrewPermissionPolicy } from './GroundcrewPermissionPolicy';
 
 function userWith(...ownershipEntityRefs: string[]): PolicyQueryUser {
@@ -78,4 +82,50 @@ describe('GroundcrewPermissionPolicy', () => {
       ),
     ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
   });
+});
+
+describe('GroundcrewPermissionPolicy with owners-only reads', () => {
+  const demo = userWith('user:default/demo', 'group:default/team-ai');
+  const platform = userWith('user:default/pat', 'group:default/platform');
+  const restricted = GroundcrewPermissionPolicy.create({
+    ownersOnlyReads: ['groundcrew.deployBoard.read'],
+  });
+
+  it('allows the board to every signed-in user by default', async () => {
+    await expect(
+      GroundcrewPermissionPolicy.create().handle(
+        { permission: deployBoardReadPermission },
+        demo,
+      ),
+    ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+  });
+
+  it('keeps a restricted read to the entity owners, and the platform group', async () => {
+    await expect(
+      restricted.handle({ permission: deployBoardReadPermission }, demo),
+    ).resolves.toMatchObject({
+      result: AuthorizeResult.CONDITIONAL,
+      resourceType: 'catalog-entity',
+      conditions: {
+        rule: 'IS_ENTITY_OWNER',
+        params: { claims: ['user:default/demo', 'group:default/team-ai'] },
+      },
+    });
+    await expect(
+      restricted.handle({ permission: deployBoardReadPermission }, platform),
+    ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+    // Other reads stay open.
+    await expect(
+      restricted.handle({ permission: secretsReadPermission }, demo),
+    ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+  });
+
+  it.each(['groundcrew.traffic.update', 'catalog.entity.read', 'nope'])(
+    'refuses %s as an owners-only read, naming the key',
+    name => {
+      expect(() =>
+        GroundcrewPermissionPolicy.create({ ownersOnlyReads: [name] }),
+      ).toThrow(`groundcrew.permissions.ownersOnlyReads[0]`);
+    },
+  );
 });

@@ -21,7 +21,8 @@ import {
 /**
  * The Groundcrew default policy.
  *
- * - Reads are allowed to every signed-in user.
+ * - Reads are allowed to every signed-in user, except the Groundcrew reads named in
+ *   `ownersOnlyReads`: those go to the entity's owners like a mutation.
  * - Members of the platform group may do everything.
  * - A mutation of a catalog entity (Groundcrew's, or the catalog's own delete / refresh) is allowed
  *   to the entity's owners: a conditional decision that the catalog evaluates.
@@ -33,14 +34,44 @@ import {
  */
 export class GroundcrewPermissionPolicy implements PermissionPolicy {
   private readonly platformOnly: ReadonlySet<string>;
+  private readonly ownersOnlyReads: ReadonlySet<string>;
 
-  static create(options?: { platformGroupRef?: string }) {
+  /**
+   * `ownersOnlyReads`: names of Groundcrew read permissions on catalog entities (e.g.
+   * `groundcrew.deployBoard.read`); any other name stops the start with an error naming the key.
+   */
+  static create(options?: {
+    platformGroupRef?: string;
+    ownersOnlyReads?: string[];
+  }) {
+    const restricted = options?.ownersOnlyReads ?? [];
+    for (const [i, name] of restricted.entries()) {
+      const rule = groundcrewPermissionRules.find(
+        r => r.permission.name === name,
+      );
+      if (
+        !rule ||
+        rule.permission.attributes.action !== 'read' ||
+        !isResourcePermission(rule.permission, RESOURCE_TYPE_CATALOG_ENTITY)
+      ) {
+        throw new Error(
+          `groundcrew.permissions.ownersOnlyReads[${i}] must be a Groundcrew read permission on catalog entities, got ${JSON.stringify(
+            name,
+          )}`,
+        );
+      }
+    }
     return new GroundcrewPermissionPolicy(
       options?.platformGroupRef ?? PLATFORM_GROUP_REF,
+      new Set(restricted),
     );
   }
 
-  private constructor(private readonly platformGroupRef: string) {
+  private constructor(
+    private readonly platformGroupRef: string,
+    ownersOnlyReads: ReadonlySet<string>,
+  ) {
+    this.ownersOnlyReads = ownersOnlyReads;
     this.platformOnly = new Set(
       groundcrewPermissionRules
         .filter(r => r.audience === 'platform')
@@ -53,7 +84,10 @@ export class GroundcrewPermissionPolicy implements PermissionPolicy {
     user?: PolicyQueryUser,
   ): Promise<PolicyDecision> {
     const { permission } = request;
-    if (permission.attributes.action === 'read') {
+    if (
+      permission.attributes.action === 'read' &&
+      !this.ownersOnlyReads.has(permission.name)
+    ) {
       return { result: AuthorizeResult.ALLOW };
     }
     const claims = user?.info.ownershipEntityRefs ?? [];

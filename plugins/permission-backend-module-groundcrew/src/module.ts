@@ -26,6 +26,9 @@ export const permissionModuleGroundcrewPolicy = createBackendModule({
             platformGroupRef: config.getOptionalString(
               'groundcrew.permissions.platformGroup',
             ),
+            ownersOnlyReads: config.getOptionalStringArray(
+              'groundcrew.permissions.ownersOnlyReads',
+            ),
           }),
         );
       },

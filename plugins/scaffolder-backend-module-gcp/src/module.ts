@@ -2,7 +2,12 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import {
+  gcpProjectCreatePermission,
+  gkeClusterCreatePermission,
+} from '@groundcrew/plugin-infra-common';
 import {
   gcpServiceRef,
   kubernetesFleetServiceRef,
@@ -25,20 +30,29 @@ export const scaffolderModuleGcp = createBackendModule({
         scaffolder: scaffolderActionsExtensionPoint,
         config: coreServices.rootConfig,
         permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
         userInfo: coreServices.userInfo,
         auditor: coreServices.auditor,
         gcp: gcpServiceRef,
         fleet: kubernetesFleetServiceRef,
+        events: eventsServiceRef,
       },
       async init({
         scaffolder,
         config,
         permissions,
+        permissionsRegistry,
         userInfo,
         auditor,
         gcp,
         fleet,
+        events,
       }) {
+        // Listed in the permission metadata, for policy authors and tools.
+        permissionsRegistry.addPermissions([
+          gcpProjectCreatePermission,
+          gkeClusterCreatePermission,
+        ]);
         // Read first: an invalid value stops the backend with the key in the message.
         const actionsConfig = readGcpActionsConfig(config);
         scaffolder.addActions(
@@ -48,6 +62,7 @@ export const scaffolderModuleGcp = createBackendModule({
             userInfo,
             auditor,
             config: actionsConfig,
+            events,
           }),
           createGkeClusterCreateAction({
             gcp,
@@ -56,6 +71,7 @@ export const scaffolderModuleGcp = createBackendModule({
             userInfo,
             auditor,
             config: actionsConfig,
+            events,
           }),
         );
       },

@@ -2,7 +2,9 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { runwayServiceCreatePermission } from '@groundcrew/plugin-infra-common';
 import {
   gcpServiceRef,
   kubernetesFleetServiceRef,
@@ -25,22 +27,28 @@ export const scaffolderModuleRunway = createBackendModule({
         scaffolder: scaffolderActionsExtensionPoint,
         config: coreServices.rootConfig,
         permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
         userInfo: coreServices.userInfo,
         auditor: coreServices.auditor,
         discovery: coreServices.discovery,
         gcp: gcpServiceRef,
         fleet: kubernetesFleetServiceRef,
+        events: eventsServiceRef,
       },
       async init({
         scaffolder,
         config,
         permissions,
+        permissionsRegistry,
         userInfo,
         auditor,
         discovery,
         gcp,
         fleet,
+        events,
       }) {
+        // Listed in the permission metadata, for policy authors and tools.
+        permissionsRegistry.addPermissions([runwayServiceCreatePermission]);
         // Read first: an invalid value stops the backend with the key in the message.
         const actionsConfig = readRunwayActionsConfig(config);
         scaffolder.addActions(
@@ -53,6 +61,7 @@ export const scaffolderModuleRunway = createBackendModule({
             auditor,
             discovery,
             config: actionsConfig,
+            events,
           }),
         );
       },

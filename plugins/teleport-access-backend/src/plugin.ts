@@ -3,6 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { accessReviewPermission } from '@groundcrew/plugin-infra-common';
 import { teleportServiceRef } from '@groundcrew/plugin-infra-node';
 import { readTeleportAccessConfig } from './config';
 import { createRouter } from './router';
@@ -24,6 +25,7 @@ export const teleportAccessPlugin = createBackendPlugin({
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
         permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
         auditor: coreServices.auditor,
         catalog: catalogServiceRef,
         teleport: teleportServiceRef,
@@ -34,10 +36,13 @@ export const teleportAccessPlugin = createBackendPlugin({
         httpAuth,
         httpRouter,
         permissions,
+        permissionsRegistry,
         auditor,
         catalog,
         teleport,
       }) {
+        // Listed in the permission metadata, for policy authors and tools.
+        permissionsRegistry.addPermissions([accessReviewPermission]);
         // Read first: an invalid value stops the backend with the key in the message.
         const settings = readTeleportAccessConfig(config);
         const access = TeleportAccessService.create({

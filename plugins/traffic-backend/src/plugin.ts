@@ -3,6 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { trafficUpdatePermission } from '@groundcrew/plugin-infra-common';
 import {
   gcpServiceRef,
   kubernetesCacheServiceRef,
@@ -30,6 +31,7 @@ export const trafficPlugin = createBackendPlugin({
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
         permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
         auditor: coreServices.auditor,
         database: coreServices.database,
         catalog: catalogServiceRef,
@@ -38,6 +40,8 @@ export const trafficPlugin = createBackendPlugin({
         gcp: gcpServiceRef,
       },
       async init(deps) {
+        // Listed in the permission metadata, for policy authors and tools.
+        deps.permissionsRegistry.addPermissions([trafficUpdatePermission]);
         // Read first: an invalid value stops the backend with the key in the message.
         const settings = readTrafficConfig(deps.config);
         const history = await TrafficHistory.create({

@@ -3,6 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { secretsReadPermission } from '@groundcrew/plugin-infra-common';
 import {
   kubernetesCacheServiceRef,
   vaultServiceRef,
@@ -27,6 +28,7 @@ export const vaultSecretsPlugin = createBackendPlugin({
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
         permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
         cache: kubernetesCacheServiceRef,
         vault: vaultServiceRef,
@@ -37,10 +39,13 @@ export const vaultSecretsPlugin = createBackendPlugin({
         httpAuth,
         httpRouter,
         permissions,
+        permissionsRegistry,
         catalog,
         cache,
         vault,
       }) {
+        // Listed in the permission metadata, for policy authors and tools.
+        permissionsRegistry.addPermissions([secretsReadPermission]);
         // Read first: an invalid value stops the backend with the key in the message.
         const settings = readVaultSecretsConfig(config);
         const secrets = VaultSecretsService.create({

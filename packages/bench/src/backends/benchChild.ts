@@ -8,7 +8,7 @@ import { createRootLoggerServiceFactory } from '@groundcrew/plugin-infra-node';
  * - the bench asks it for `process.memoryUsage()`, to tell the V8 heap from the rest of its RSS,
  *   optionally after a full collection (when started with --expose-gc) to see what is retained.
  */
-function benchChild() {
+export function benchChild() {
   if (!process.send) return;
   process.on('disconnect', () => process.exit(0));
   process.on('message', message => {

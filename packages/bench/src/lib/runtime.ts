@@ -16,7 +16,7 @@ import { writeConfigSchema } from '@groundcrew/plugin-infra-node';
 export interface BenchRuntime {
   kind: 'production' | 'dev';
   /** The entry file of a side, absolute. */
-  entry(name: 'ours' | 'anchor'): string;
+  entry(name: keyof typeof ENTRIES): string;
   nodeArgs: string[];
   env: Record<string, string>;
 }
@@ -37,6 +37,8 @@ const BENCH_NODE_ARGS = ['--expose-gc'];
 const ENTRIES = {
   ours: 'src/backends/oursBackend.ts',
   anchor: 'src/backends/anchorBackend.ts',
+  // yarn bench:search
+  search: 'src/backends/searchBackend.ts',
 };
 
 export async function prepareRuntime(options: {

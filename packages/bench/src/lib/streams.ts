@@ -2,8 +2,9 @@ import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { DeployBoard } from '@groundcrew/plugin-infra-common';
 import type { Sandbox } from '@groundcrew/sandbox';
+import { BoardFollower } from './boardEvents';
 import { boardPods } from './pods';
-import { openSseStream, SseStream } from './sse';
+import { openSseStream, SseEvent, SseStream } from './sse';
 import { readCounters, resetCounters, ApiRequests } from './sandboxCounters';
 import { summarize, LatencySummary } from './stats';
 
@@ -101,16 +102,17 @@ export async function measureUpdateLatency(options: {
     | { pod: PodRef; ready: boolean; done: (t: number) => void }
     | undefined;
   let boards = 0;
+  const follower = new BoardFollower();
   const stream = openSseStream({
     url: options.streamUrl,
     headers: options.headers,
     agent,
     onEvent: event => {
-      if (event.event !== 'board') return;
       const at = performance.now();
+      const board = follower.apply(event);
+      if (!board) return;
       boards++;
       if (!waiter) return;
-      const board = JSON.parse(event.data) as DeployBoard;
       if (boardShows(board, waiter.pod, waiter.ready)) {
         const w = waiter;
         waiter = undefined;
@@ -173,6 +175,8 @@ export interface ManyStreamsResult {
   with: ApiRequests;
   /** Streams whose last board showed the change at the end of the window. */
   gotChange: number;
+  /** Events after the first board of each stream, by type, and their bytes (`data` lines). */
+  events: Record<string, { count: number; bytes: number }>;
   /** Time from the write until each stream got its next board, over the streams. */
   delivery: LatencySummary;
   openSeconds: number;
@@ -206,24 +210,33 @@ export async function measureManyStreams(options: {
     keepAlive: true,
     maxSockets: options.count + 10,
   });
+  // Each stream keeps its events as text and applies them only at the end: a thousand parsed
+  // boards would not fit, and parsing in the window would time the bench rather than the server.
   const streams: Array<{
     stream: SseStream;
-    last?: string;
+    received: SseEvent[];
     firstAfterWrite?: number;
   }> = [];
   let writeAt = Infinity;
   let received = 0;
+  const events: ManyStreamsResult['events'] = {};
   const openOne = () => {
-    const entry = {} as (typeof streams)[number];
+    const entry = { received: [] } as unknown as (typeof streams)[number];
     entry.stream = openSseStream({
       url: options.streamUrl,
       headers: options.headers,
       agent,
       onEvent: event => {
-        if (event.event !== 'board') return;
-        if (entry.last === undefined) received++;
-        entry.last = event.data;
+        if (event.event !== 'board' && event.event !== 'patch') return;
         const at = performance.now();
+        if (entry.received.length === 0) {
+          received++;
+        } else {
+          const kind = (events[event.event] ??= { count: 0, bytes: 0 });
+          kind.count++;
+          kind.bytes += event.data.length;
+        }
+        entry.received.push(event);
         if (at >= writeAt && entry.firstAfterWrite === undefined) {
           entry.firstAfterWrite = at - writeAt;
         }
@@ -265,8 +278,9 @@ export async function measureManyStreams(options: {
     let gotChange = 0;
     for (const s of streams) {
       if (s.stream.error) continue;
-      if (s.last && boardShows(JSON.parse(s.last) as DeployBoard, pod, false))
-        gotChange++;
+      const follower = new BoardFollower();
+      for (const event of s.received) follower.apply(event);
+      if (follower.board && boardShows(follower.board, pod, false)) gotChange++;
     }
     const delivery = summarize(
       streams
@@ -278,6 +292,7 @@ export async function measureManyStreams(options: {
       without,
       with: withStreams,
       gotChange,
+      events,
       delivery,
       openSeconds,
     };

@@ -73,6 +73,17 @@ export const DEMO_SERVICES: DemoService[] = [
   },
 ];
 
+/**
+ * A worker that fails, so that the deploy board shows why a pod is not ready (its Events): the
+ * kubelet of the imitation crash-loops a container whose command exits (see kubernetes/kubelet.ts).
+ */
+const FAILING_JOBS: Record<string, { name: string; command: string[] }> = {
+  'gke-ops/search-indexer': {
+    name: 'search-indexer-backfill',
+    command: ['sh', '-c', 'search-indexer backfill --since=30d || exit 1'],
+  },
+};
+
 /** Which services run on which demo cluster (others get all of them). */
 const PLACEMENT: Record<string, string[]> = {
   'gke-prod-us-east1': ['ai-gateway', 'checkout-api', 'search-indexer'],
@@ -163,6 +174,25 @@ function serviceObjects(cluster: string, svc: DemoService): KubeObject[] {
       track: 'canary',
     }),
   );
+  const job = FAILING_JOBS[`${cluster}/${svc.name}`];
+  if (job) {
+    // Not behind the service's Services: its own app name, the service's Runway labels.
+    out.push(
+      deployment({
+        namespace: ns,
+        name: job.name,
+        image: svc.image,
+        command: job.command,
+        replicas: 1,
+        labels: {
+          ...base,
+          'app.kubernetes.io/name': job.name,
+          track: 'stable',
+        },
+        containerPort: svc.port,
+      }),
+    );
+  }
   out.push(...routeObjects(cluster, svc, base));
   out.push(
     {

@@ -22,6 +22,11 @@ export interface FaultSpec {
   delayMs?: number;
   /** Accept a watch (200 and headers) and then cut the connection. */
   dropWatch?: boolean;
+  /**
+   * Accept a watch (200 and headers) and then send nothing, ever: no event, no bookmark, no end at
+   * the watch timeout, the connection kept open. What a client sees of a half-open connection.
+   */
+  silentWatch?: boolean;
 }
 
 interface ActiveFault {

@@ -14,6 +14,8 @@ export interface RequestContext {
   body(): Promise<Buffer>;
   /** Set when a `dropWatch` fault matched this request. */
   dropWatch?: boolean;
+  /** Set when a `silentWatch` fault matched this request. */
+  silentWatch?: boolean;
 }
 
 export type Handler = (ctx: RequestContext) => Promise<void> | void;

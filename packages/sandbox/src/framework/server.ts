@@ -354,6 +354,7 @@ export class ImitationServer {
           return;
         }
         if (fault.dropWatch) ctx.dropWatch = true;
+        if (fault.silentWatch) ctx.silentWatch = true;
       }
 
       if (!match) {

@@ -236,7 +236,7 @@ export function gcpDemoFixture(opts: GcpDemoOptions = {}): GcpFixture {
         parent: DEMO_GCP.folders.teamAi,
         displayName: 'AI gateway production',
         labels: {
-          team: 'ai',
+          team: 'team-ai',
           environment: 'production',
           service: 'ai-gateway',
         },

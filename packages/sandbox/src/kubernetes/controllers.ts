@@ -4,11 +4,11 @@ import { HelmController } from './flux/helmController';
 import { RECONCILE_REQUESTED } from './flux/reconcile';
 import type { KindInfo } from './kinds';
 import { deepEqual } from './patch';
+import { EventRecorder } from './events';
+import { Kubelet } from './kubelet';
 import {
   nodeNames,
-  pickNode,
   podFromTemplate,
-  podStatus,
   podTemplateHash,
   stableSuffix,
 } from './pods';
@@ -20,6 +20,11 @@ export interface ControllerTimings {
   podStartDelayMs: number;
   podReadyDelayMs: number;
   fluxReadyDelayMs: number;
+  /** Back-off of failing pods (see ./kubelet.ts): first, and longest. */
+  backOffMs?: number;
+  backOffMaxMs?: number;
+  /** Events are deleted this long after they last happened (the apiserver's --event-ttl). */
+  eventTtlMs?: number;
 }
 
 const CONTROLLER = 'kube-controller-manager';
@@ -76,6 +81,8 @@ export class Controllers {
   private stopped = false;
   private readonly nodes: string[];
   private readonly helm: HelmController;
+  private readonly events: EventRecorder;
+  private readonly kubelet: Kubelet;
   private readonly kinds: {
     deploy: KindInfo;
     rs: KindInfo;
@@ -101,6 +108,21 @@ export class Controllers {
   ) {
     this.nodes = nodeNames(clusterName);
     this.helm = new HelmController(state);
+    this.events = new EventRecorder(state, timings.eventTtlMs ?? 3_600_000);
+    this.kubelet = new Kubelet({
+      state,
+      events: this.events,
+      nodes: this.nodes,
+      timings: {
+        podStartDelayMs: timings.podStartDelayMs,
+        podReadyDelayMs: timings.podReadyDelayMs,
+        backOffMs: timings.backOffMs ?? 10_000,
+        backOffMaxMs: timings.backOffMaxMs ?? 300_000,
+      },
+      after: (key, ms, fn) => this.after(key, ms, fn),
+      scheduler: SCHEDULER,
+      kubelet: KUBELET,
+    });
     this.kinds = {
       deploy: state.kind('apps/v1', 'Deployment'),
       rs: state.kind('apps/v1', 'ReplicaSet'),
@@ -113,12 +135,14 @@ export class Controllers {
   start() {
     this.stopped = false;
     this.unsubscribe = this.state.store.subscribe(ev => this.onEvent(ev));
+    this.events.start();
     this.resync();
   }
 
   stop() {
     this.stopped = true;
     this.unsubscribe?.();
+    this.events.stop();
     if (this.scheduled) clearImmediate(this.scheduled);
     this.scheduled = undefined;
     this.queue.clear();
@@ -174,7 +198,10 @@ export class Controllers {
             metadata: { namespace: o.metadata.namespace, name: owner.name },
           });
         if (ev.type === 'ADDED') this.maybeStartPod(o);
-        if (ev.type === 'DELETED') this.clearTimers(o.metadata.uid!);
+        if (ev.type === 'DELETED') {
+          this.clearTimers(o.metadata.uid!);
+          this.events.forget(o.metadata.uid!);
+        }
         break;
       }
       case 'helm.toolkit.fluxcd.io/helmreleases':
@@ -255,63 +282,7 @@ export class Controllers {
   // --- pods: scheduler + kubelet -------------------------------------------
 
   private maybeStartPod(pod: KubeObject) {
-    const spec = pod.spec as Rec | undefined;
-    const status = pod.status as Rec | undefined;
-    if (!spec || spec.nodeName || (status?.phase && status.phase !== 'Pending'))
-      return;
-    const uid = pod.metadata.uid!;
-    const { namespace = '', name = '' } = pod.metadata;
-    const start = this.timings.podStartDelayMs;
-    this.after(`${uid}:schedule`, Math.floor(start / 2), () => {
-      const cur = this.state.store.get(this.kinds.pod, namespace, name);
-      if (!cur || cur.metadata.uid !== uid) return;
-      const nodeName = pickNode(this.nodes, name);
-      const bound = this.state.writeAsController(
-        {
-          apiVersion: 'v1',
-          kind: 'Pod',
-          metadata: { name, namespace },
-          spec: { nodeName },
-        },
-        SCHEDULER,
-      );
-      this.state.writeStatus(
-        this.kinds.pod,
-        namespace,
-        name,
-        podStatus({ spec: bound.spec as Rec, phase: 'Scheduled', name }),
-        KUBELET,
-      );
-      this.after(`${uid}:run`, start - Math.floor(start / 2), () => {
-        const p = this.state.store.get(this.kinds.pod, namespace, name);
-        if (!p || p.metadata.uid !== uid) return;
-        const startTime = (p.status as Rec)?.startTime;
-        this.state.writeStatus(
-          this.kinds.pod,
-          namespace,
-          name,
-          podStatus({ spec: p.spec as Rec, phase: 'Running', name, startTime }),
-          KUBELET,
-        );
-        this.after(`${uid}:ready`, this.timings.podReadyDelayMs, () => {
-          const q = this.state.store.get(this.kinds.pod, namespace, name);
-          if (!q || q.metadata.uid !== uid) return;
-          const st = (q.status as Rec)?.startTime;
-          this.state.writeStatus(
-            this.kinds.pod,
-            namespace,
-            name,
-            podStatus({
-              spec: q.spec as Rec,
-              phase: 'Ready',
-              name,
-              startTime: st,
-            }),
-            KUBELET,
-          );
-        });
-      });
-    });
+    this.kubelet.start(pod);
   }
 
   // --- ReplicaSet controller ------------------------------------------------

@@ -18,6 +18,11 @@ export interface KindInfo {
   status?: boolean;
   /** Never stored: the server answers a create (authorization reviews). */
   review?: boolean;
+  /**
+   * Storage shared with a kind of another group (`/events`: core/v1 and events.k8s.io/v1 Events are
+   * one resource in etcd, served in two shapes); absent: its own.
+   */
+  storage?: string;
 }
 
 const ALL_VERBS = [
@@ -108,6 +113,15 @@ export const KINDS: KindInfo[] = [
     status: true,
   },
   {
+    group: '',
+    versions: ['v1'],
+    kind: 'Event',
+    resource: 'events',
+    singular: 'event',
+    namespaced: true,
+    shortNames: ['ev'],
+  },
+  {
     group: 'apps',
     versions: ['v1'],
     kind: 'Deployment',
@@ -146,6 +160,17 @@ export const KINDS: KindInfo[] = [
     namespaced: true,
     shortNames: ['ds'],
     status: true,
+  },
+  {
+    // The same objects as core/v1 Events, in the newer shape (see ./events.ts).
+    group: 'events.k8s.io',
+    versions: ['v1'],
+    kind: 'Event',
+    resource: 'events',
+    singular: 'event',
+    namespaced: true,
+    shortNames: ['ev'],
+    storage: '/events',
   },
   {
     group: 'autoscaling',
@@ -265,7 +290,7 @@ export function verbsOf(info: KindInfo): string[] {
 
 /** `group/resource`, the storage key of a kind. */
 export function kindKey(info: KindInfo): string {
-  return `${info.group}/${info.resource}`;
+  return info.storage ?? `${info.group}/${info.resource}`;
 }
 
 export function apiVersionOf(group: string, version: string): string {

@@ -17,6 +17,7 @@ import { podMetricsFor } from './metrics';
 import { ProblemLog } from './problems';
 import { answerReview } from './reviews';
 import { checkDecodable } from './validation';
+import { eventsV1FieldSelector, fromEventsV1, toEventsV1 } from './events';
 import { handleLog, handleScale, SCALABLE } from './subresources';
 import { openApiGroupVersion, openApiRoot } from './openapi';
 import { isPlainObject } from './patch';
@@ -37,6 +38,12 @@ export interface KubernetesTimings {
   bookmarkIntervalMs: number;
   /** The server ends every watch after this long (the real one: 30–60 min). */
   watchTimeoutSeconds: number;
+  /** First back-off of a failing pod: image pull, crash loop, unschedulable (kubelet: 10 s). */
+  backOffMs: number;
+  /** Longest back-off of a failing pod (kubelet: 5 min). */
+  backOffMaxMs: number;
+  /** Events are deleted this long after they last happened (apiserver `--event-ttl`: 1 h). */
+  eventTtlMs: number;
 }
 
 export const DEFAULT_TIMINGS: KubernetesTimings = {
@@ -45,6 +52,9 @@ export const DEFAULT_TIMINGS: KubernetesTimings = {
   fluxReadyDelayMs: 2000,
   bookmarkIntervalMs: 60_000,
   watchTimeoutSeconds: 1800,
+  backOffMs: 10_000,
+  backOffMaxMs: 300_000,
+  eventTtlMs: 3_600_000,
 };
 
 export interface KubernetesServerOptions {
@@ -458,6 +468,17 @@ export class KubernetesServer {
     }
     const ns = info.namespaced ? namespace : undefined;
     const q = ctx.query;
+    if (info.storage && info.group === 'events.k8s.io') {
+      // Same objects as core/v1 Events: select on the stored (core) field names.
+      const selector = eventsV1FieldSelector(q.get('fieldSelector'));
+      if (selector) q.set('fieldSelector', selector);
+      if (ctx.method === 'PATCH')
+        throw statusError(
+          405,
+          'the imitation serves events.k8s.io/v1 Events read-only apart from create, update and delete; patch them through core/v1',
+          'MethodNotAllowed',
+        );
+    }
     const dryRun = q.getAll('dryRun').includes('All');
     const manager = q.get('fieldManager') ?? undefined;
     const defaultManager = manager ?? managerFromAgent(ctx);
@@ -492,7 +513,11 @@ export class KubernetesServer {
           );
         const body = await this.readObject(ctx);
         checkDecodable(info, version, body);
-        const created = this.state.create(info, body, ns, writeOpts);
+        const stored = this.stored(info, version, body);
+        const created = this.state.create(stored.info, stored.body, ns, {
+          ...writeOpts,
+          version: stored.version,
+        });
         return this.send(ctx, 201, info, version, created);
       }
       case 'PUT': {
@@ -504,12 +529,13 @@ export class KubernetesServer {
           );
         const body = await this.readObject(ctx);
         checkDecodable(info, version, body);
+        const stored = this.stored(info, version, body);
         const updated = this.state.update(
-          info,
-          body,
+          stored.info,
+          stored.body,
           ns ?? '',
           name,
-          writeOpts,
+          { ...writeOpts, version: stored.version },
         );
         return this.send(ctx, 200, info, version, updated);
       }
@@ -589,6 +615,18 @@ export class KubernetesServer {
     }
   }
 
+  /** A written object as stored: events.k8s.io/v1 Events are kept as core/v1 ones. */
+  private stored(info: KindInfo, version: string, body: unknown) {
+    if (info.storage && info.group === 'events.k8s.io') {
+      return {
+        info: this.state.kind('v1', 'Event'),
+        version: 'v1',
+        body: fromEventsV1(body),
+      };
+    }
+    return { info, version, body };
+  }
+
   /** The object as served through `version` (the storage is shared across versions). */
   private present(
     info: KindInfo,
@@ -596,6 +634,8 @@ export class KubernetesServer {
     obj: KubeObject,
   ): KubeObject {
     const apiVersion = apiVersionOf(info.group, version);
+    if (info.storage && info.group === 'events.k8s.io')
+      return toEventsV1(obj, apiVersion);
     return obj.apiVersion === apiVersion && obj.kind === info.kind
       ? obj
       : { ...obj, apiVersion, kind: info.kind };
@@ -707,7 +747,11 @@ export class KubernetesServer {
       items: items.map(o => {
         if (info.crd) return this.present(info, version, o);
         // Built-in lists carry their items without kind and apiVersion.
-        const { kind: _k, apiVersion: _a, ...rest } = o;
+        const {
+          kind: _k,
+          apiVersion: _a,
+          ...rest
+        } = this.present(info, version, o);
         return rest;
       }),
     });
@@ -788,6 +832,12 @@ export class KubernetesServer {
     if (ctx.dropWatch) {
       const t = setTimeout(() => res.destroy(), 20);
       t.unref();
+      return;
+    }
+    if (ctx.silentWatch) {
+      // Open until the client gives up (or the sandbox resets or stops): nothing is ever written.
+      this.watches.add(res);
+      res.on('close', () => this.watches.delete(res));
       return;
     }
 

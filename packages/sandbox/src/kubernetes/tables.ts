@@ -217,6 +217,48 @@ function columnsAndCells(info: KindInfo, o: KubeObject): [Column[], unknown[]] {
           created,
         ],
       ];
+    case 'Event': {
+      // Both shapes: core/v1 and events.k8s.io/v1 (see ./events.ts); printers/internalversion.
+      const e = o as Record<string, any>;
+      const about = e.involvedObject ?? e.regarding ?? {};
+      const last =
+        e.series?.lastObservedTime ??
+        e.lastTimestamp ??
+        e.deprecatedLastTimestamp ??
+        e.eventTime ??
+        o.metadata.creationTimestamp;
+      const column = (name: string, description: string, priority = 0) => ({
+        name,
+        type: 'string',
+        description,
+        priority,
+      });
+      return [
+        [
+          column('Last Seen', 'Time when this Event was last seen'),
+          column(
+            'Type',
+            'Type of this event (Normal, Warning), new types could be added in the future.',
+          ),
+          column(
+            'Reason',
+            "This should be a short, machine understandable string that gives the reason for the transition into the object's current status.",
+          ),
+          column('Object', 'The object that this event is about.'),
+          column(
+            'Message',
+            'A human-readable description of the status of this operation.',
+          ),
+        ],
+        [
+          age(last),
+          e.type ?? '',
+          e.reason ?? '',
+          `${String(about.kind ?? '').toLowerCase()}/${about.name ?? ''}`,
+          e.message ?? e.note ?? '',
+        ],
+      ];
+    }
     default: {
       const ready = (status.conditions ?? []).find(
         (c: any) => c.type === 'Ready',

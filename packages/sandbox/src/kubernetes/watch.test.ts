@@ -191,6 +191,41 @@ describe('kubernetes imitation: watch', () => {
     await eventually(() => expect(w.done()).toBeNull(), { timeoutMs: 3000 });
   });
 
+  it('keeps a silentWatch open and sends nothing: no event, no bookmark, no end at the timeout', async () => {
+    const control = sandbox.control['watch-test'];
+    await control.injectFault({
+      path: '/configmaps\\?.*watch=true',
+      silentWatch: true,
+    });
+    await control.resetCounters();
+    const silent = collect(kc, '/api/v1/namespaces/default/configmaps', {
+      allowWatchBookmarks: true,
+      timeoutSeconds: 1,
+    });
+    await eventually(async () =>
+      expect(Object.values((await control.counters()).routes)).toEqual([1]),
+    );
+    // The next watch is a healthy one: it gets the change and bookmarks, the silent one nothing.
+    const healthy = collect(kc, '/api/v1/namespaces/default/configmaps', {
+      allowWatchBookmarks: true,
+    });
+    await core.createNamespacedConfigMap({
+      namespace: 'default',
+      body: cm('while-silent'),
+    });
+    await eventually(() =>
+      expect(healthy.events.map(e => e.type)).toEqual(
+        expect.arrayContaining(['ADDED', 'BOOKMARK']),
+      ),
+    );
+    // Past the watch timeout (1 s) and many bookmark intervals.
+    await new Promise(r => setTimeout(r, 1500));
+    expect(silent.events).toEqual([]);
+    expect(silent.done()).toBe('not done');
+    await silent.stop();
+    await healthy.stop();
+  });
+
   it('keeps an informer in sync; after history eviction it relists on 410', async () => {
     const informer = makeInformer(
       kc,

@@ -25,6 +25,8 @@ export interface WorkloadOptions {
   env?: Array<{ name: string; value: string }>;
   /** Annotations on the pod template (Vault Agent injector annotations in the demo). */
   podAnnotations?: Record<string, string>;
+  /** The container's command (the image's entrypoint when absent). */
+  command?: string[];
 }
 
 /** A realistic pod template: ports, resources, probes, env, a config volume. */
@@ -40,6 +42,7 @@ export function podTemplate(o: WorkloadOptions): Rec {
         {
           name: 'app',
           image: o.image,
+          ...(o.command ? { command: o.command } : {}),
           ports: [
             { name: 'http', containerPort: port, protocol: 'TCP' },
             { name: 'metrics', containerPort: 9090, protocol: 'TCP' },

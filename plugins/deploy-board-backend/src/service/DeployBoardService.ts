@@ -1,12 +1,24 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
   BackstageCredentials,
   LoggerService,
+  PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import { NotFoundError, ServiceUnavailableError } from '@backstage/errors';
+import {
+  NotAllowedError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { BoardSelector, DeployBoard } from '@groundcrew/plugin-infra-common';
+import {
+  BoardSelector,
+  DeployBoard,
+  DeployBoardPatch,
+  deployBoardReadPermission,
+  diffJson,
+  isAllowed,
+} from '@groundcrew/plugin-infra-common';
 import {
   CacheChange,
   KubernetesCacheService,
@@ -21,6 +33,13 @@ export interface BoardSnapshot {
   board: DeployBoard;
   json: string;
   etag: string;
+  /**
+   * The stream event id, `<instance>.<revision>`: unique across restarts and replicas, so that a
+   * Last-Event-ID from another backend instance never matches.
+   */
+  id: string;
+  /** From the board the entity's listeners had before this one; set when they are sent this one. */
+  patch?: DeployBoardPatch;
 }
 
 type Listener = (snapshot: BoardSnapshot) => void;
@@ -28,6 +47,7 @@ type Listener = (snapshot: BoardSnapshot) => void;
 export interface DeployBoardServiceOptions {
   cache: KubernetesCacheService;
   catalog: CatalogService;
+  permissions: PermissionsService;
   logger: LoggerService;
   environmentLabels?: EnvironmentLabels;
   /** Changes within this window become one new board. Default 50 ms. */
@@ -41,6 +61,8 @@ interface Entry {
   selector: BoardSelector;
   match: LabelSelector;
   snapshot?: BoardSnapshot;
+  /** The board the listeners were last brought to (see `publish`). */
+  published?: BoardSnapshot;
   /** The board's content without times and revision, to tell a real change from a rebuild. */
   content?: string;
   dirty: boolean;
@@ -82,6 +104,8 @@ const IDLE_MS = 5 * 60_000;
 export class DeployBoardService {
   private readonly entries = new Map<string, Entry>();
   private revision = 0;
+  /** Makes this instance's event ids its own (see BoardSnapshot.id). */
+  private readonly instance = randomBytes(6).toString('base64url');
   private clusterSignature = '';
   private readonly interval: NodeJS.Timeout;
   private readonly unsubscribe: () => void;
@@ -112,7 +136,10 @@ export class DeployBoardService {
     return n;
   }
 
-  /** The board of an entity the caller may read; NotFoundError otherwise. */
+  /**
+   * The board of an entity the caller may read; NotFoundError when the catalog does not show it to
+   * the caller, NotAllowedError without `groundcrew.deployBoard.read` on it.
+   */
   async getBoard(entityRef: string, credentials: BackstageCredentials) {
     const entry = await this.entry(entityRef, credentials);
     return this.snapshot(entry);
@@ -133,6 +160,9 @@ export class DeployBoardService {
     const entry = await this.entry(entityRef, credentials, signal);
     signal?.throwIfAborted();
     const current = this.snapshot(entry);
+    // The listeners there already get this board first (one patch), so that the next patch is from
+    // the board every listener has.
+    this.publish(entry);
     entry.listeners.add(listener);
     return {
       current,
@@ -149,8 +179,26 @@ export class DeployBoardService {
     signal?: AbortSignal,
   ) {
     // The catalog answers only what the caller may read: an unreadable entity is a missing one.
-    const entity = await this.readChecks.get(entityRef, credentials, () =>
-      this.options.catalog.getEntityByRef(entityRef, { credentials }),
+    // Seeing its board is a permission of its own, asked at the same time; both are remembered
+    // together (positive answers only).
+    const entity = await this.readChecks.get(
+      entityRef,
+      credentials,
+      async () => {
+        const [found, [decision]] = await Promise.all([
+          this.options.catalog.getEntityByRef(entityRef, { credentials }),
+          this.options.permissions.authorize(
+            [{ permission: deployBoardReadPermission, resourceRef: entityRef }],
+            { credentials },
+          ),
+        ]);
+        if (found && !isAllowed(decision)) {
+          throw new NotAllowedError(
+            `You may not see the deploy board of ${entityRef} (permission ${deployBoardReadPermission.name})`,
+          );
+        }
+        return found;
+      },
     );
     signal?.throwIfAborted();
     if (!entity) {
@@ -232,8 +280,29 @@ export class DeployBoardService {
       board,
       json,
       etag: `"${createHash('sha1').update(json).digest('base64url')}"`,
+      id: `${this.instance}.${board.revision}`,
     };
     return true;
+  }
+
+  /**
+   * Brings the listeners to the current board, with a patch from the board they were last brought
+   * to. The patch is made once, however many listeners there are. A board built for a page load in
+   * between was never sent to them, so it is skipped.
+   */
+  private publish(entry: Entry) {
+    const current = entry.snapshot;
+    const previous = entry.published;
+    if (!current || current === previous) return;
+    entry.published = current;
+    if (entry.listeners.size === 0) return;
+    if (previous) {
+      current.patch = {
+        from: previous.id,
+        ops: diffJson(previous.board, current.board),
+      };
+    }
+    for (const listener of entry.listeners) listener(current);
   }
 
   private markDirty(entry: Entry) {
@@ -241,10 +310,9 @@ export class DeployBoardService {
     if (entry.listeners.size === 0 || entry.timer) return;
     entry.timer = setTimeout(() => {
       entry.timer = undefined;
-      if (!entry.dirty) return;
-      if (this.rebuild(entry)) {
-        for (const listener of entry.listeners) listener(entry.snapshot!);
-      }
+      // A page load in the window may have rebuilt the board already: publish it all the same.
+      if (entry.dirty) this.rebuild(entry);
+      this.publish(entry);
     }, this.options.debounceMs ?? 50);
   }
 

@@ -2,6 +2,7 @@ import {
   BoardDeployment,
   BoardEnvironment,
   BoardPod,
+  BoardPodEvent,
   BoardSelector,
   BoardStage,
   BoardTrack,
@@ -17,6 +18,7 @@ import {
   KubernetesCacheService,
   LabelSelector,
 } from '@groundcrew/plugin-infra-node';
+import { withoutAddresses } from './withoutAddresses';
 
 /** Where environments come from: a namespace label wins over the cluster's label. */
 export interface EnvironmentLabels {
@@ -47,6 +49,39 @@ function podState(pod: CachedPod): PodState {
     default:
       return 'unknown';
   }
+}
+
+/**
+ * Why a pod is not ready: its containers' reason and, once something went wrong (a Warning among
+ * them: a crash loop, an image that cannot be pulled, no node that fits), its last Events for
+ * context. A pod starting normally carries no events, so that a rollout does not send every
+ * Pulling / Started to every open board.
+ */
+function podWhy(
+  cache: KubernetesCacheService,
+  cluster: string,
+  pod: CachedPod,
+): Pick<BoardPod, 'reason' | 'events'> {
+  const events = cache.podEvents(cluster, pod.uid);
+  const troubled = events.some(e => e.type === 'Warning');
+  return {
+    ...(pod.reason ? { reason: pod.reason } : {}),
+    ...(troubled
+      ? {
+          events: events.map(
+            (e): BoardPodEvent => ({
+              type: e.type,
+              reason: e.reason,
+              message: e.message,
+              count: e.count,
+              lastSeen: e.lastSeen,
+              firstSeen: e.firstSeen,
+              source: e.source,
+            }),
+          ),
+        }
+      : {}),
+  };
 }
 
 function tag(image: string | undefined): string | undefined {
@@ -138,17 +173,20 @@ export function buildBoard(options: {
       }
       const pods: BoardPod[] = replicaSets
         .flatMap(rs => cache.podsOf(cluster.name, d.namespace, rs.name))
-        .map(p => ({
-          name: p.name,
-          phase: p.phase,
-          state: podState(p),
-          ready: p.ready,
-          restarts: p.restarts,
-          createdAt: p.createdAt,
-          node: p.node,
-          track: p.labels[RUNWAY_LABELS.track] ?? track,
-          version: p.labels[VERSION_LABEL] ?? tag(p.images[0]),
-        }))
+        .map(
+          (p): BoardPod => ({
+            name: p.name,
+            phase: p.phase,
+            state: podState(p),
+            ready: p.ready,
+            restarts: p.restarts,
+            createdAt: p.createdAt,
+            node: p.node,
+            track: p.labels[RUNWAY_LABELS.track] ?? track,
+            version: p.labels[VERSION_LABEL] ?? tag(p.images[0]),
+            ...podWhy(cache, cluster.name, p),
+          }),
+        )
         .sort(byName);
       const state = rollout(d);
       const deployment: BoardDeployment = {
@@ -229,7 +267,8 @@ export function buildBoard(options: {
       region: c.labels[CLUSTER_LABELS.region],
       state: c.state,
       lastSeen: c.lastSeen,
-      message: c.message,
+      // Shown to every viewer: without the cluster's internal addresses.
+      message: c.message && withoutAddresses(c.message),
     })),
     revision: options.revision,
     generatedAt: new Date().toISOString(),

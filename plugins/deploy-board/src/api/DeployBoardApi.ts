@@ -8,7 +8,11 @@ import { DeployBoard } from '@groundcrew/plugin-infra-common';
  * @public
  */
 export interface StreamBoardOptions {
-  /** Called with every board the server sends; each replaces the previous one. */
+  /**
+   * Called with every board of the stream; each replaces the previous one. The server sends the
+   * whole board first, then differences, which the client applies: the caller always gets a whole
+   * board.
+   */
   onBoard: (board: DeployBoard) => void;
   /**
    * Called when the connection fails or ends; `retryInMs` is when the client reconnects, absent when
@@ -19,7 +23,11 @@ export interface StreamBoardOptions {
   onOpen?: () => void;
   /** Stops the stream, including a pending reconnect. */
   signal: AbortSignal;
-  /** Revision the caller already shows; the server then only sends a board that changed. */
+  /**
+   * An event id of an earlier stream of this board (`<instance>.<revision>`, not a board's
+   * revision): the server then sends nothing until the board changes. The client has no board for
+   * it, so a difference that comes first makes it ask again for the whole board.
+   */
   lastEventId?: string;
 }
 
@@ -31,8 +39,8 @@ export interface StreamBoardOptions {
 export interface DeployBoardApi {
   getBoard(entityRef: CompoundEntityRef | string): Promise<DeployBoard>;
   /**
-   * Follows the board's server-sent-events stream until `signal` aborts, reconnecting with backoff.
-   * Resolves when it stops.
+   * Follows the board's server-sent-events stream until `signal` aborts, reconnecting with backoff
+   * (at once, for the whole board, when it missed a difference). Resolves when it stops.
    */
   streamBoard(
     entityRef: CompoundEntityRef | string,

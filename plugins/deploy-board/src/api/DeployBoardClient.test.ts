@@ -1,7 +1,7 @@
 import { FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import { mockApis, registerMswTestHooks } from '@backstage/test-utils';
-import { DeployBoard } from '@groundcrew/plugin-infra-common';
+import { DeployBoard, diffJson } from '@groundcrew/plugin-infra-common';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { syntheticBoard } from '../testing/syntheticBoard';
@@ -43,6 +43,18 @@ function boardEvent(board: DeployBoard) {
     board,
   )}\n\n`;
 }
+
+function patchEvent(id: string, from: string, a: DeployBoard, b: DeployBoard) {
+  return `event: patch\nid: ${id}\ndata: ${JSON.stringify({
+    from,
+    ops: diffJson(a, b),
+  })}\n\n`;
+}
+
+const sseResponse = (events: string[], keepOpen = true) =>
+  new HttpResponse(sseBody(events, { keepOpen }), {
+    headers: { 'Content-Type': 'text/event-stream' },
+  });
 
 describe('DeployBoardClient', () => {
   it('gets a board by entity ref', async () => {
@@ -138,6 +150,91 @@ describe('DeployBoardClient', () => {
     expect(errors).toEqual([
       { message: 'The deploy board stream ended', retryInMs: 5 },
     ]);
+  });
+
+  it('applies differences to the board it has, across a reconnect, and hands over whole boards', async () => {
+    const first = syntheticBoard({ revision: 1, pods: 6 });
+    const second = syntheticBoard({ revision: 2, pods: 7 });
+    const third = syntheticBoard({ revision: 3, pods: 7, canaryShare: 0.5 });
+    const lastEventIds: Array<string | null> = [];
+    server.use(
+      http.get(`${boardUrl}/stream`, ({ request }) => {
+        lastEventIds.push(request.headers.get('Last-Event-ID'));
+        return lastEventIds.length === 1
+          ? sseResponse(
+              [boardEvent(first), patchEvent('x.2', '1', first, second)],
+              false,
+            )
+          : sseResponse([patchEvent('x.3', 'x.2', second, third)]);
+      }),
+    );
+    const controller = new AbortController();
+    const boards: DeployBoard[] = [];
+    await createClient().streamBoard(entityRef, {
+      signal: controller.signal,
+      onBoard: board => {
+        boards.push(board);
+        if (boards.length === 3) controller.abort();
+      },
+    });
+    expect(boards).toEqual([first, second, third]);
+    expect(lastEventIds).toEqual([null, 'x.2']);
+  });
+
+  it('asks again for the whole board, at once and without an id, after a missed difference', async () => {
+    const first = syntheticBoard({ revision: 1, pods: 6 });
+    const later = syntheticBoard({ revision: 5, pods: 2 });
+    const lastEventIds: Array<string | null> = [];
+    server.use(
+      http.get(`${boardUrl}/stream`, ({ request }) => {
+        lastEventIds.push(request.headers.get('Last-Event-ID'));
+        return lastEventIds.length === 1
+          ? // The patch to revision 3 is from revision 2, which this client never got.
+            sseResponse([boardEvent(first), patchEvent('3', '2', first, later)])
+          : sseResponse([boardEvent(later)]);
+      }),
+    );
+    const controller = new AbortController();
+    const boards: number[] = [];
+    const onError = jest.fn();
+    await createClient().streamBoard(entityRef, {
+      signal: controller.signal,
+      onError,
+      onBoard: board => {
+        boards.push(board.revision);
+        if (board.revision === 5) controller.abort();
+      },
+    });
+    expect(boards).toEqual([1, 5]);
+    expect(lastEventIds).toEqual([null, null]);
+    expect(onError).not.toHaveBeenCalled();
+  });
+
+  it('takes a difference that does not apply as a missed one', async () => {
+    const first = syntheticBoard({ revision: 1, pods: 2 });
+    const bad = `event: patch\nid: 2\ndata: ${JSON.stringify({
+      from: '1',
+      ops: [{ op: 'replace', path: '/environments/9/name', value: 'x' }],
+    })}\n\n`;
+    let calls = 0;
+    server.use(
+      http.get(`${boardUrl}/stream`, () =>
+        ++calls === 1
+          ? sseResponse([boardEvent(first), bad])
+          : sseResponse([boardEvent(first)]),
+      ),
+    );
+    const controller = new AbortController();
+    const boards: number[] = [];
+    await createClient().streamBoard(entityRef, {
+      signal: controller.signal,
+      onBoard: board => {
+        boards.push(board.revision);
+        if (boards.length === 2) controller.abort();
+      },
+    });
+    expect(boards).toEqual([1, 1]);
+    expect(calls).toBe(2);
   });
 
   it('sends the caller’s revision on the first connection', async () => {

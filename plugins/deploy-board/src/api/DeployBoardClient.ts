@@ -1,9 +1,17 @@
 import { CompoundEntityRef, parseEntityRef } from '@backstage/catalog-model';
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import { DeployBoard } from '@groundcrew/plugin-infra-common';
+import {
+  applyJsonPatch,
+  DeployBoard,
+  DeployBoardPatch,
+  parseDeployBoard,
+} from '@groundcrew/plugin-infra-common';
 import { DeployBoardApi, StreamBoardOptions } from './DeployBoardApi';
 import { SseParser } from './SseParser';
+
+/** A patch that does not follow from the board the client has: an event was missed. */
+class MissedPatchError extends Error {}
 
 /**
  * Options for {@link DeployBoardClient}.
@@ -55,14 +63,28 @@ export class DeployBoardClient implements DeployBoardApi {
     options: StreamBoardOptions,
   ): Promise<void> {
     const { signal } = options;
-    // Outlives each connection: where to resume, and whether the last attempt got through.
-    const cursor = { lastEventId: options.lastEventId, opened: false };
+    // Outlives each connection: where to resume (the last event and the board it led to), and
+    // whether the last attempt got through.
+    const cursor: {
+      lastEventId?: string;
+      board?: DeployBoard;
+      opened: boolean;
+    } = { lastEventId: options.lastEventId, opened: false };
     const handlers = {
       onOpen: () => {
         cursor.opened = true;
         options.onOpen?.();
       },
-      onBoard: (board: DeployBoard, id: string) => {
+      onEvent: (type: string, data: string, id: string) => {
+        let board: DeployBoard;
+        if (type === 'board') {
+          board = toDeployBoard(JSON.parse(data));
+        } else if (type === 'patch') {
+          board = patched(cursor, JSON.parse(data) as DeployBoardPatch);
+        } else {
+          return;
+        }
+        cursor.board = board;
         cursor.lastEventId = id || cursor.lastEventId;
         options.onBoard(board);
       },
@@ -77,6 +99,12 @@ export class DeployBoardClient implements DeployBoardApi {
         error = new Error('The deploy board stream ended');
       } catch (e) {
         if (signal.aborted) return;
+        if (e instanceof MissedPatchError) {
+          // Not a failure of the server: ask again, without an id, for the whole board.
+          cursor.lastEventId = undefined;
+          cursor.board = undefined;
+          if (cursor.opened) continue;
+        }
         if (e instanceof ResponseError && !isRetryable(e.statusCode)) {
           options.onError?.(e, {});
           return;
@@ -102,7 +130,7 @@ export class DeployBoardClient implements DeployBoardApi {
     outerSignal: AbortSignal,
     handlers: {
       onOpen: () => void;
-      onBoard: (board: DeployBoard, id: string) => void;
+      onEvent: (type: string, data: string, id: string) => void;
     },
   ): Promise<void> {
     // Aborted by the caller or by the idle timer, whichever comes first.
@@ -148,8 +176,7 @@ export class DeployBoardClient implements DeployBoardApi {
         for (const event of parser.push(
           decoder.decode(value, { stream: true }),
         )) {
-          if (event.type !== 'board') continue;
-          handlers.onBoard(toDeployBoard(JSON.parse(event.data)), event.id);
+          handlers.onEvent(event.type, event.data, event.id);
         }
       }
     } catch (e) {
@@ -182,6 +209,29 @@ export class DeployBoardClient implements DeployBoardApi {
   }
 }
 
+/** The board a `patch` event leads to, from the board of the event before it. */
+function patched(
+  cursor: { lastEventId?: string; board?: DeployBoard },
+  patch: DeployBoardPatch,
+): DeployBoard {
+  if (!cursor.board || patch.from !== cursor.lastEventId) {
+    throw new MissedPatchError(
+      `The deploy board stream sent a change from ${patch.from}, after ${
+        cursor.lastEventId ?? 'no board'
+      }`,
+    );
+  }
+  try {
+    return toDeployBoard(applyJsonPatch(cursor.board, patch.ops));
+  } catch (e) {
+    throw new MissedPatchError(
+      `A change of the deploy board stream does not apply: ${
+        (e as Error).message
+      }`,
+    );
+  }
+}
+
 function isRetryable(status: number) {
   return status >= 500 || status === 408 || status === 429;
 }
@@ -200,22 +250,18 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /**
- * Checks that a response is shaped like a board before the UI walks it: a deploy-board backend of
- * another version fails here with a clear message instead of deep in a render.
+ * Checks that a response is a board before the UI walks it, with the schema the backend's tests
+ * check their boards with: a deploy-board backend of another version fails here with a message
+ * naming the field, instead of deep in a render.
  */
 function toDeployBoard(value: unknown): DeployBoard {
-  const board = value as Partial<DeployBoard> | null;
-  if (
-    !board ||
-    typeof board !== 'object' ||
-    typeof board.revision !== 'number' ||
-    !Array.isArray(board.environments) ||
-    !Array.isArray(board.clusters) ||
-    !board.selector
-  ) {
+  try {
+    return parseDeployBoard(value);
+  } catch (error) {
     throw new TypeError(
-      'The deploy-board backend answered with something that is not a deploy board',
+      `The deploy-board backend answered with something that is not a deploy board (${
+        (error as Error).message
+      })`,
     );
   }
-  return board as DeployBoard;
 }

@@ -1,9 +1,5 @@
 import { getCompoundEntityRef } from '@backstage/catalog-model';
-import {
-  InfoCard,
-  Progress,
-  ResponseErrorPanel,
-} from '@backstage/core-components';
+import { InfoCard, Progress } from '@backstage/core-components';
 import { useRouteRef } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import {
@@ -17,6 +13,7 @@ import {
 } from '@material-ui/core';
 import { useMemo } from 'react';
 import { rootRouteRef } from '../routes';
+import { BoardErrorPanel } from './BoardErrorPanel';
 import { percent } from './format';
 import { LiveIndicator } from './LiveIndicator';
 import { RolloutBar } from './RolloutBar';
@@ -114,7 +111,7 @@ export function DeployBoardCard() {
       </Table>
     );
   } else if (error) {
-    content = <ResponseErrorPanel error={error} />;
+    content = <BoardErrorPanel error={error} />;
   } else if (loading) {
     content = <Progress />;
   }

@@ -1,6 +1,7 @@
 import { getCompoundEntityRef } from '@backstage/catalog-model';
-import { Progress, ResponseErrorPanel } from '@backstage/core-components';
+import { Progress } from '@backstage/core-components';
 import { useEntity } from '@backstage/plugin-catalog-react';
+import { BoardErrorPanel } from './BoardErrorPanel';
 import { DeployBoardView } from './DeployBoardView';
 import { useDeployBoard } from './useDeployBoard';
 
@@ -12,7 +13,7 @@ export function DeployBoardContent() {
   );
 
   if (board) return <DeployBoardView board={board} live={live} />;
-  if (error) return <ResponseErrorPanel error={error} />;
+  if (error) return <BoardErrorPanel error={error} />;
   if (loading) return <Progress />;
   return null;
 }

@@ -73,7 +73,14 @@ export function DeploymentPanel(props: {
         )}
       </div>
       <RolloutBar desired={d.desired} updated={d.updated} ready={d.ready} />
-      <PodGrid pods={d.pods} />
+      <PodGrid
+        pods={d.pods}
+        place={{
+          cluster: d.cluster,
+          namespace: d.namespace,
+          deployment: d.name,
+        }}
+      />
       {d.images.length > 0 && (
         <Box className={classes.images}>
           {d.images.map(image => (

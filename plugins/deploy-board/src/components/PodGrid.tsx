@@ -10,7 +10,9 @@ import {
   useState,
 } from 'react';
 import { DefinitionList } from './DefinitionList';
-import { formatAge } from './format';
+import { PodEventsSummary } from './PodEvents';
+import { PodPanel, PodPlace, podRows } from './PodPanel';
+import { podStateLabels } from './podState';
 
 export const podStateColors = (theme: Theme): Record<PodState, string> => ({
   ready: theme.palette.success.main,
@@ -21,16 +23,6 @@ export const podStateColors = (theme: Theme): Record<PodState, string> => ({
   terminating: theme.palette.grey[600],
   unknown: 'transparent',
 });
-
-export const podStateLabels: Record<PodState, string> = {
-  ready: 'ready',
-  running: 'running, not ready',
-  pending: 'pending',
-  failed: 'failed',
-  succeeded: 'succeeded',
-  terminating: 'terminating',
-  unknown: 'unknown',
-};
 
 const SQUARE = 10;
 
@@ -57,9 +49,13 @@ const useStyles = makeStyles(theme => {
         height: SQUARE,
         borderRadius: 2,
         boxSizing: 'border-box',
-        cursor: 'default',
+        cursor: 'pointer',
       },
       ...byState,
+      // Something went wrong (a Warning event): a red ring, whatever the state's colour.
+      '& [data-pod-trouble]': {
+        boxShadow: `inset 0 0 0 2px ${theme.palette.error.main}`,
+      },
       '& [data-pod-state="terminating"]': {
         opacity: 0.55,
         background: `repeating-linear-gradient(135deg, ${colors.terminating} 0 2px, transparent 2px 4px)`,
@@ -96,34 +92,31 @@ export function podSquaresHtml(pods: BoardPod[], idPrefix: string): string {
   for (let index = 0; index < pods.length; index++) {
     const pod = pods[index];
     const label = `${pod.name}: ${podStateLabels[pod.state] ?? pod.state}`;
+    const trouble = pod.events?.some(e => e.type === 'Warning');
+    const why = pod.reason ? ` (${pod.reason})` : '';
     html +=
       `<span id="${escapeHtml(idPrefix)}-${index}" data-pod="${index}" ` +
-      `data-pod-state="${escapeHtml(
-        pod.state,
-      )}" role="option" aria-selected="false" ` +
-      `aria-label="${escapeHtml(label)}"></span>`;
+      `data-pod-state="${escapeHtml(pod.state)}"${
+        trouble ? ' data-pod-trouble=""' : ''
+      } role="option" aria-selected="false" ` +
+      `aria-label="${escapeHtml(label + why)}"></span>`;
   }
   return html;
 }
 
 function PodDetails(props: { pod: BoardPod; className: string }) {
   const { pod } = props;
-  const rows: Array<[string, string]> = [
-    ['phase', `${pod.phase} (${podStateLabels[pod.state] ?? pod.state})`],
-    ['ready', pod.ready ? 'yes' : 'no'],
-    ['restarts', String(pod.restarts)],
-    ['age', formatAge(pod.createdAt)],
-    ['node', pod.node ?? '—'],
-    ['track', pod.track],
-    ['version', pod.version ?? '—'],
-  ];
   return (
-    <>
+    <div data-pod-tooltip={pod.name}>
       <Typography variant="subtitle2" component="div">
         {pod.name}
       </Typography>
-      <DefinitionList className={props.className} rows={rows} />
-    </>
+      <DefinitionList className={props.className} rows={podRows(pod)} />
+      {pod.events?.length ? <PodEventsSummary events={pod.events} /> : null}
+      <Typography variant="caption" component="div">
+        Click for {pod.events?.length ? 'all its events' : 'details'}
+      </Typography>
+    </div>
   );
 }
 
@@ -132,7 +125,7 @@ function PodDetails(props: { pod: BoardPod; className: string }) {
  * delegated to the grid and the tooltip is anchored to the hovered square, so a board with
  * thousands of pods mounts thousands of spans, not thousands of Tooltip components.
  */
-export function PodGrid(props: { pods: BoardPod[] }) {
+export function PodGrid(props: { pods: BoardPod[]; place?: PodPlace }) {
   const { pods } = props;
   const classes = useStyles();
   const idPrefix = useId();
@@ -145,8 +138,21 @@ export function PodGrid(props: { pods: BoardPod[] }) {
     anchor: HTMLElement;
   }>();
 
+  /** The pod whose panel is open, by name: the panel follows it from board to board. */
+  const [selected, setSelected] = useState<string>();
+
   // A new board re-uses the squares; do not leave a tooltip describing an old pod.
   useEffect(() => setHovered(undefined), [pods]);
+
+  const onClick = (event: MouseEvent<HTMLDivElement>) => {
+    const anchor = (event.target as HTMLElement).closest<HTMLElement>(
+      '[data-pod]',
+    );
+    const pod = anchor ? pods[Number(anchor.dataset.pod)] : undefined;
+    if (!pod) return;
+    setHovered(undefined);
+    setSelected(pod.name);
+  };
 
   const onMouseOver = (event: MouseEvent<HTMLDivElement>) => {
     const anchor = (event.target as HTMLElement).closest<HTMLElement>(
@@ -181,6 +187,11 @@ export function PodGrid(props: { pods: BoardPod[] }) {
       setHovered(undefined);
       return;
     }
+    if ((event.key === 'Enter' || event.key === ' ') && hovered) {
+      event.preventDefault();
+      setSelected(pods[hovered.index]?.name);
+      return;
+    }
     if (!(event.key in step) || pods.length === 0) return;
     event.preventDefault();
     const from = hovered?.index ?? -1;
@@ -193,33 +204,44 @@ export function PodGrid(props: { pods: BoardPod[] }) {
 
   const pod = hovered ? pods[hovered.index] : undefined;
   return (
-    <Tooltip
-      open={Boolean(pod)}
-      title={pod ? <PodDetails pod={pod} className={classes.details} /> : ''}
-      placement="top"
-      arrow
-      disableHoverListener
-      disableFocusListener
-      disableTouchListener
-      PopperProps={{ anchorEl: hovered?.anchor }}
-    >
-      <div
-        className={classes.grid}
-        onMouseOver={onMouseOver}
-        onMouseLeave={() => setHovered(undefined)}
-        onFocus={onFocus}
-        onBlur={() => setHovered(undefined)}
-        onKeyDown={onKeyDown}
-        tabIndex={pods.length > 0 ? 0 : -1}
-        role="listbox"
-        aria-label={`${pods.length} pods`}
-        aria-activedescendant={
-          hovered ? `${idPrefix}-${hovered.index}` : undefined
-        }
-        // Pod names are escaped; see podSquaresHtml.
-        dangerouslySetInnerHTML={squares}
-      />
-    </Tooltip>
+    <>
+      <Tooltip
+        open={Boolean(pod)}
+        title={pod ? <PodDetails pod={pod} className={classes.details} /> : ''}
+        placement="top"
+        arrow
+        disableHoverListener
+        disableFocusListener
+        disableTouchListener
+        PopperProps={{ anchorEl: hovered?.anchor }}
+      >
+        <div
+          className={classes.grid}
+          onMouseOver={onMouseOver}
+          onMouseLeave={() => setHovered(undefined)}
+          onFocus={onFocus}
+          onBlur={() => setHovered(undefined)}
+          onKeyDown={onKeyDown}
+          tabIndex={pods.length > 0 ? 0 : -1}
+          role="listbox"
+          aria-label={`${pods.length} pods`}
+          aria-activedescendant={
+            hovered ? `${idPrefix}-${hovered.index}` : undefined
+          }
+          onClick={onClick}
+          // Pod names are escaped; see podSquaresHtml.
+          dangerouslySetInnerHTML={squares}
+        />
+      </Tooltip>
+      {selected ? (
+        <PodPanel
+          name={selected}
+          pod={pods.find(p => p.name === selected)}
+          place={props.place}
+          onClose={() => setSelected(undefined)}
+        />
+      ) : null}
+    </>
   );
 }
 
@@ -239,6 +261,14 @@ export function PodLegend() {
           {podStateLabels[state]}
         </Typography>
       ))}
+      <Typography
+        variant="caption"
+        component="span"
+        style={{ display: 'inline-flex', alignItems: 'center', gap: 4 }}
+      >
+        <span data-pod-state="running" data-pod-trouble="" aria-hidden />
+        warnings (click a pod for its events)
+      </Typography>
     </div>
   );
 }

@@ -20,7 +20,9 @@ export interface DeployBoardState {
 
 /**
  * Loads the entity's board, then follows its stream until unmount; each streamed board replaces the
- * shown one (and clears an earlier error, e.g. a 503 while the fleet cache warmed up).
+ * shown one (and clears an earlier error, e.g. a 503 while the fleet cache warmed up). The stream
+ * starts with the whole board again: a page load's board carries no stream event id, and the
+ * backend replica that answers the stream may not be the one that answered the load.
  */
 export function useDeployBoard(entityRef: CompoundEntityRef): DeployBoardState {
   const api = useApi(deployBoardApiRef);
@@ -41,11 +43,8 @@ export function useDeployBoard(entityRef: CompoundEntityRef): DeployBoardState {
     };
 
     (async () => {
-      let revision: string | undefined;
       try {
-        const board = await api.getBoard(ref);
-        show(board);
-        revision = String(board.revision);
+        show(await api.getBoard(ref));
       } catch (e) {
         if (signal.aborted) return;
         const error = e instanceof Error ? e : new Error(String(e));
@@ -53,7 +52,6 @@ export function useDeployBoard(entityRef: CompoundEntityRef): DeployBoardState {
       }
       await api.streamBoard(ref, {
         signal,
-        lastEventId: revision,
         onBoard: show,
         onOpen: () => setState(s => ({ ...s, live: 'live' })),
         onError: (_error, { retryInMs }) =>

@@ -29,7 +29,29 @@ const MAX_LIMIT = 100;
 /** What a person types to find a project: words of letters, digits, `-`, `_`, `'` and `!`. */
 const SEARCH_TEXT = /^[\p{L}\p{N}\s'!_-]*$/u;
 /** A region (`us-east1`) or zone (`us-east1-b`). */
-const LOCATION = /^[a-z]+-[a-z]+\d+(-[a-z])?$/;
+const GCP_LOCATION = /^[a-z]+-[a-z]+\d+(-[a-z])?$/;
+
+/**
+ * Checks a project id and an optional region or zone from a request; InputError naming the field
+ * (`projectId`, or whatever `fields` calls them in the route).
+ */
+export function checkGcpPlace(
+  place: { projectId: string; location?: string },
+  fields: { projectId: string; location: string } = {
+    projectId: 'projectId',
+    location: 'location',
+  },
+): void {
+  const problem = gcpProjectIdProblem(place.projectId);
+  if (problem) {
+    throw new InputError(`${fields.projectId} "${place.projectId}" ${problem}`);
+  }
+  if (place.location !== undefined && !GCP_LOCATION.test(place.location)) {
+    throw new InputError(
+      `${fields.location} must be a GCP region (us-east1) or zone (us-east1-b), got "${place.location}"`,
+    );
+  }
+}
 
 /**
  * The lookups of the template wizards, answered from GCP: whether a project id is free, which
@@ -109,15 +131,7 @@ export class GcpLookupService {
     location?: string;
   }): Promise<GkeClusterSummary[]> {
     const { projectId, location } = options;
-    const problem = gcpProjectIdProblem(projectId);
-    if (problem) {
-      throw new InputError(`projectId "${projectId}" ${problem}`);
-    }
-    if (location !== undefined && !LOCATION.test(location)) {
-      throw new InputError(
-        `location must be a GCP region (us-east1) or zone (us-east1-b), got "${location}"`,
-      );
-    }
+    checkGcpPlace({ projectId, location });
     const clusters = await this.gcp.listClusters({ projectId, location });
     return clusters
       .map(({ caCertificatePem: _ca, ...cluster }) => cluster)

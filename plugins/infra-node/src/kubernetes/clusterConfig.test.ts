@@ -82,11 +82,25 @@ describe('readCacheConfig', () => {
       new ConfigReader({ groundcrew: { kubernetes: cache ? { cache } : {} } }),
     );
 
-  it('pages lists by 500, 4 at once, unless told otherwise', () => {
-    expect(readCache()).toEqual({ listPageSize: 500, listConcurrency: 4 });
-    expect(readCache({ listPageSize: 100, listConcurrency: 2 })).toEqual({
+  it('pages lists by 500, 4 at once, 5 s a request, 120 s of watch silence, unless told otherwise', () => {
+    expect(readCache()).toEqual({
+      listPageSize: 500,
+      listConcurrency: 4,
+      requestTimeoutSeconds: 5,
+      watchSilenceSeconds: 120,
+    });
+    expect(
+      readCache({
+        listPageSize: 100,
+        listConcurrency: 2,
+        requestTimeoutSeconds: 30,
+        watchSilenceSeconds: 5,
+      }),
+    ).toEqual({
       listPageSize: 100,
       listConcurrency: 2,
+      requestTimeoutSeconds: 30,
+      watchSilenceSeconds: 5,
     });
   });
 
@@ -99,6 +113,12 @@ describe('readCacheConfig', () => {
     );
     expect(() => readCache({ listConcurrency: 'many' })).toThrow(
       'groundcrew.kubernetes.cache.listConcurrency must be a whole number from 1 to 64, got "many"',
+    );
+    expect(() => readCache({ requestTimeoutSeconds: 0 })).toThrow(
+      'groundcrew.kubernetes.cache.requestTimeoutSeconds must be a whole number from 1 to 300, got 0',
+    );
+    expect(() => readCache({ watchSilenceSeconds: 0.5 })).toThrow(
+      'groundcrew.kubernetes.cache.watchSilenceSeconds must be a whole number from 1 to 3600, got 0.5',
     );
   });
 });

@@ -38,6 +38,10 @@ export interface CacheConfig {
   listPageSize: number;
   /** Lists in flight at once across the whole fleet. */
   listConcurrency: number;
+  /** Deadline of each request to an API server (a list page, the start of a watch). */
+  requestTimeoutSeconds: number;
+  /** A watch that sends no event and no bookmark this long is opened again. */
+  watchSilenceSeconds: number;
 }
 
 /**
@@ -48,6 +52,8 @@ export interface CacheConfig {
 export const DEFAULT_CACHE_CONFIG: Readonly<CacheConfig> = Object.freeze({
   listPageSize: 500,
   listConcurrency: 4,
+  requestTimeoutSeconds: 5,
+  watchSilenceSeconds: 120,
 });
 
 /** @internal */
@@ -227,6 +233,18 @@ export function readCacheConfig(root: Config): CacheConfig {
         min: 1,
         max: 64,
       },
+    ),
+    requestTimeoutSeconds: wholeNumber(
+      config,
+      'requestTimeoutSeconds',
+      DEFAULT_CACHE_CONFIG.requestTimeoutSeconds,
+      { min: 1, max: 300 },
+    ),
+    watchSilenceSeconds: wholeNumber(
+      config,
+      'watchSilenceSeconds',
+      DEFAULT_CACHE_CONFIG.watchSilenceSeconds,
+      { min: 1, max: 3600 },
     ),
   };
 }

@@ -1,7 +1,9 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import type {
+  ClusterOverview,
   ClusterSummary,
   GcpBillingAccount,
+  GcpProjectOverview,
   GcpProject,
   GcpRegion,
   GcpProjectIdAvailability,
@@ -59,6 +61,21 @@ export interface InfraApi {
   listBillingAccounts(
     options?: InfraRequestOptions,
   ): Promise<GcpBillingAccount[]>;
+  /**
+   * A cluster's entity page: its state in the fleet, version, GKE node pools (with `projectId`)
+   * and workload health. Fails with 404 when the cluster is neither in the fleet nor in GKE.
+   */
+  getClusterOverview(
+    options: InfraRequestOptions & {
+      name: string;
+      projectId?: string;
+      location?: string;
+    },
+  ): Promise<ClusterOverview>;
+  /** A GCP project's entity page: parent, labels, billing and enabled APIs. */
+  getProjectOverview(
+    options: InfraRequestOptions & { projectId: string },
+  ): Promise<GcpProjectOverview>;
 }
 
 /** @public */

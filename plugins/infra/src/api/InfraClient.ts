@@ -1,8 +1,10 @@
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
+  ClusterOverview,
   GcpProject,
   GcpProjectIdAvailability,
+  GcpProjectOverview,
 } from '@groundcrew/plugin-infra-common';
 import {
   FleetCluster,
@@ -107,6 +109,30 @@ export class InfraClient implements InfraApi {
       options,
     );
     return items;
+  }
+
+  async getClusterOverview(
+    options: InfraRequestOptions & {
+      name: string;
+      projectId?: string;
+      location?: string;
+    },
+  ): Promise<ClusterOverview> {
+    return this.get<ClusterOverview>(
+      `/clusters/${encodeURIComponent(options.name)}/overview`,
+      { project: options.projectId, location: options.location },
+      options,
+    );
+  }
+
+  async getProjectOverview(
+    options: InfraRequestOptions & { projectId: string },
+  ): Promise<GcpProjectOverview> {
+    return this.get<GcpProjectOverview>(
+      `/gcp/projects/${encodeURIComponent(options.projectId)}/overview`,
+      {},
+      options,
+    );
   }
 
   private async get<T>(

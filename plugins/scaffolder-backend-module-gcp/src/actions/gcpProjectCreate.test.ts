@@ -43,6 +43,29 @@ describe('gcp:project:create against the GCP imitation', () => {
     runAction(action, i, opts);
   const mutations = () => env.mutations();
 
+  it('tells the catalog (groundcrew.infra.changed) after a write, not after a dry run or a no-op', async () => {
+    const published: Array<{ topic: string; eventPayload: unknown }> = [];
+    const withEvents = createGcpProjectCreateAction({
+      ...env.deps({ ownership: teamAi }),
+      events: { publish: async p => void published.push(p) },
+    });
+    await runAction(withEvents, input('ai-gw-events-1'), { dryRun: true });
+    expect(published).toEqual([]);
+    await runAction(withEvents, input('ai-gw-events-1'));
+    expect(published).toEqual([
+      {
+        topic: 'groundcrew.infra.changed',
+        eventPayload: {
+          kind: 'gcp-project',
+          name: 'ai-gw-events-1',
+          entityRef: 'resource:default/ai-gw-events-1',
+        },
+      },
+    ]);
+    await runAction(withEvents, input('ai-gw-events-1'));
+    expect(published).toHaveLength(1);
+  });
+
   it('creates the project with billing, APIs and groups, then a second run changes nothing', async () => {
     const { outputs, logger } = await run(input('ai-gw-create-1'));
     expect(outputs.projectId).toBe('ai-gw-create-1');

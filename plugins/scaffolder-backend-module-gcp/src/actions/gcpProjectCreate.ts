@@ -9,8 +9,16 @@ import {
   gcpProjectCreatePermission,
   gcpProjectIdProblem,
 } from '@groundcrew/plugin-infra-common';
-import type { GcpIamPolicy, GcpService } from '@groundcrew/plugin-infra-node';
-import { audited, checkInput } from '@groundcrew/plugin-infra-node';
+import type {
+  GcpIamPolicy,
+  GcpService,
+  InfraEventsPublisher,
+} from '@groundcrew/plugin-infra-node';
+import {
+  audited,
+  checkInput,
+  publishInfraChanged,
+} from '@groundcrew/plugin-infra-node';
 import { z } from 'zod/v3';
 import type { GcpActionsConfig } from '../config';
 import { authorizeCreate } from './authorizeCreate';
@@ -198,6 +206,8 @@ export function createGcpProjectCreateAction(options: {
   userInfo: UserInfoService;
   auditor: AuditorService;
   config: GcpActionsConfig;
+  /** Tells the catalog to read the new project at once (topic groundcrew.infra.changed). */
+  events?: InfraEventsPublisher;
 }) {
   const { gcp, permissions, userInfo, auditor, config } = options;
   return createTemplateAction({
@@ -435,6 +445,15 @@ export function createGcpProjectCreateAction(options: {
           });
           return { projectNumber: createdNumber, parent };
         },
+      );
+      await publishInfraChanged(
+        options.events,
+        {
+          kind: 'gcp-project',
+          name: projectId,
+          entityRef: `resource:default/${projectId}`,
+        },
+        ctx.logger,
       );
 
       outputs(projectNumber);

@@ -32,6 +32,8 @@ function input(name: string, extra: Record<string, unknown> = {}) {
 describe('gke:cluster:create against the GCP and Kubernetes imitations', () => {
   let env: Env;
   let action: ReturnType<typeof createGkeClusterCreateAction>;
+  /** What the action told the catalog (topic groundcrew.infra.changed). */
+  const published: Array<{ topic: string; eventPayload: unknown }> = [];
 
   beforeAll(async () => {
     env = await startGcpTestEnv();
@@ -39,7 +41,11 @@ describe('gke:cluster:create against the GCP and Kubernetes imitations', () => {
   afterAll(() => env.stop());
   beforeEach(async () => {
     await env.control.clearFaults();
-    action = createGkeClusterCreateAction(env.deps());
+    published.length = 0;
+    action = createGkeClusterCreateAction({
+      ...env.deps(),
+      events: { publish: async p => void published.push(p) },
+    });
   });
 
   const run = (i: Record<string, unknown>, opts?: { dryRun?: boolean }) =>
@@ -54,6 +60,16 @@ describe('gke:cluster:create against the GCP and Kubernetes imitations', () => {
     );
     expect(log).toMatch(/gke-staging-a: CREATE_CLUSTER DONE/);
     expect(log).toContain('Registered gke-staging-a');
+    expect(published).toEqual([
+      {
+        topic: 'groundcrew.infra.changed',
+        eventPayload: {
+          kind: 'kubernetes-cluster',
+          name: 'gke-staging-a',
+          entityRef: 'resource:default/gke-staging-a',
+        },
+      },
+    ]);
     expect(outputs).toMatchObject({
       name: 'gke-staging-a',
       fleetCluster: 'gke-staging-a',
@@ -153,6 +169,7 @@ describe('gke:cluster:create against the GCP and Kubernetes imitations', () => {
     expect((await env.fleet.listClusters()).map(c => c.name)).not.toContain(
       'gke-dry-a',
     );
+    expect(published).toEqual([]);
   });
 
   it('follows the operation of a run that was killed half-way, without creating twice', async () => {

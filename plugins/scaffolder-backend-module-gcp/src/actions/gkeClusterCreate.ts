@@ -18,9 +18,14 @@ import {
 import type {
   GcpService,
   GkeClusterSpec,
+  InfraEventsPublisher,
   KubernetesFleetService,
 } from '@groundcrew/plugin-infra-node';
-import { audited, checkInput } from '@groundcrew/plugin-infra-node';
+import {
+  audited,
+  checkInput,
+  publishInfraChanged,
+} from '@groundcrew/plugin-infra-node';
 import { z } from 'zod/v3';
 import type { GcpActionsConfig } from '../config';
 import { authorizeCreate } from './authorizeCreate';
@@ -194,6 +199,8 @@ export function createGkeClusterCreateAction(options: {
   userInfo: UserInfoService;
   auditor: AuditorService;
   config: GcpActionsConfig;
+  /** Tells the catalog to read the new cluster at once (topic groundcrew.infra.changed). */
+  events?: InfraEventsPublisher;
 }) {
   const { gcp, fleet, permissions, userInfo, auditor, config } = options;
   return createTemplateAction({
@@ -413,6 +420,15 @@ export function createGkeClusterCreateAction(options: {
           );
           return { endpoint: apiServer, fleetCluster: name };
         },
+      );
+      await publishInfraChanged(
+        options.events,
+        {
+          kind: 'kubernetes-cluster',
+          name,
+          entityRef: `resource:default/${name}`,
+        },
+        ctx.logger,
       );
       outputs(endpoint);
     },

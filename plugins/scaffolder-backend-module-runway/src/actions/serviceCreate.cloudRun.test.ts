@@ -54,13 +54,30 @@ describe('runway:service:create on Cloud Run', () => {
   });
   afterAll(() => env?.stop());
 
-  const action = () => createRunwayServiceCreateAction(env.deps());
+  /** What the action told the catalog (topic groundcrew.infra.changed). */
+  const published: Array<{ topic: string; eventPayload: unknown }> = [];
+  const action = () =>
+    createRunwayServiceCreateAction({
+      ...env.deps(),
+      events: { publish: async p => void published.push(p) },
+    });
   const service = (name: string, location = 'us-east1') =>
     env.gcp.getRunService({ projectId: PROJECT, location, name });
 
   it('creates a service per region serving its first revision, and a second run changes nothing', async () => {
     const before = await env.gcpMutations();
+    published.length = 0;
     const { outputs, logger } = await env.run(action(), input('docs-search'));
+    expect(published).toEqual([
+      {
+        topic: 'groundcrew.infra.changed',
+        eventPayload: {
+          kind: 'runway-service',
+          name: 'docs-search',
+          entityRef: 'component:default/docs-search',
+        },
+      },
+    ]);
     expect(outputs).toMatchObject({
       name: 'docs-search',
       runtime: 'cloud-run',
@@ -104,6 +121,7 @@ describe('runway:service:create on Cloud Run', () => {
     expect(await env.gcpMutations()).toBe(mutations);
     expect(env.auditor.events.length).toBe(events);
     expect(again.outputs.plan).toEqual([]);
+    expect(published).toHaveLength(1);
   });
 
   it('splits traffic to a new release by the first rollout step, as the real client reads it', async () => {
@@ -146,10 +164,12 @@ describe('runway:service:create on Cloud Run', () => {
 
   it('dry run plans and calls nothing that writes', async () => {
     const mutations = await env.gcpMutations();
+    published.length = 0;
     const { outputs, logger } = await env.run(action(), input('dry-run-svc'), {
       dryRun: true,
     });
     expect(await env.gcpMutations()).toBe(mutations);
+    expect(published).toEqual([]);
     expect(outputs.plan).toHaveLength(2);
     expect(logger.lines.join('\n')).toContain('Dry run, nothing changed');
     expect(await service('dry-run-svc')).toBeUndefined();

@@ -9,7 +9,9 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   checkInput,
   GcpService,
+  InfraEventsPublisher,
   KubernetesFleetService,
+  publishInfraChanged,
 } from '@groundcrew/plugin-infra-node';
 import { z } from 'zod/v3';
 import type { RunwayActionsConfig } from '../config';
@@ -120,6 +122,8 @@ export function createRunwayServiceCreateAction(options: {
   config: RunwayActionsConfig;
   /** To point the written manifest at the JSON Schema the infra backend serves. */
   discovery?: DiscoveryService;
+  /** Tells the catalog to read the new service at once (topic groundcrew.infra.changed). */
+  events?: InfraEventsPublisher;
 }) {
   const { fleet, gcp, permissions, userInfo, auditor, config, discovery } =
     options;
@@ -168,10 +172,21 @@ export function createRunwayServiceCreateAction(options: {
       );
       ctx.logger.info(`Wrote ${input.manifestPath} (${manifest.kind} ${name})`);
 
-      const output = (
+      const output = async (
         result: { plan: string[]; urls: string[]; canaryPercent: number },
         where: { cluster?: string; namespace?: string; projectId?: string },
       ) => {
+        if (!ctx.isDryRun && result.plan.length) {
+          await publishInfraChanged(
+            options.events,
+            {
+              kind: 'runway-service',
+              name,
+              entityRef: `component:default/${name}`,
+            },
+            ctx.logger,
+          );
+        }
         ctx.output('name', name);
         ctx.output('runtime', runtime);
         ctx.output('release', release);
@@ -203,7 +218,7 @@ export function createRunwayServiceCreateAction(options: {
             image,
           },
         });
-        output(result, { cluster, namespace });
+        await output(result, { cluster, namespace });
         return;
       }
       const projectId = input.projectId!;
@@ -222,7 +237,7 @@ export function createRunwayServiceCreateAction(options: {
           image,
         },
       });
-      output(result, { projectId });
+      await output(result, { projectId });
     },
   });
 }

@@ -2,7 +2,7 @@ import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import type { TrafficRoute } from '@groundcrew/plugin-infra-common';
 import type { GcpService } from '@groundcrew/plugin-infra-node';
 import { isCloudRunCanary, normaliseCloudRun, reweigh } from './normalise';
-import { describeDrift, describeWeights } from './RouteWriter';
+import { changedWhileWritingError, staleRouteError } from './RouteWriter';
 
 /** The pseudo-cluster of a Cloud Run region in the traffic model: `cloud-run/us-east1`. */
 export const CLOUD_RUN_CLUSTER_PREFIX = 'cloud-run/';
@@ -43,13 +43,7 @@ export class CloudRunWriter {
     };
     const { service, route } = await live();
     if (route.resourceVersion !== expectedVersion) {
-      const drift =
-        seen.resourceVersion === expectedVersion
-          ? describeDrift(seen, route)
-          : `it is now ${describeWeights(route)}`;
-      throw new ConflictError(
-        `cluster ${cluster}: ${seen.route} changed since it was read (etag ${expectedVersion} → ${route.resourceVersion}): ${drift}. Nothing was written; look again and retry.`,
-      );
+      throw staleRouteError(cluster, seen, expectedVersion, route, 'etag');
     }
     if (route.readOnlyReason || route.canaryPercent === null) {
       throw new InputError(
@@ -80,13 +74,7 @@ export class CloudRunWriter {
       if (e instanceof ConflictError) {
         // Changed between our read and our write: say how, from a fresh read.
         const now = await live().catch(() => undefined);
-        throw new ConflictError(
-          `cluster ${cluster}: ${
-            seen.route
-          } changed while it was being written${
-            now ? `: ${describeDrift(seen, now.route)}` : ''
-          }. Nothing was written; look again and retry.`,
-        );
+        throw changedWhileWritingError(cluster, seen, now?.route);
       }
       throw e;
     }

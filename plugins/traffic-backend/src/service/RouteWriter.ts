@@ -75,6 +75,38 @@ export function describeWeights(route: TrafficRoute) {
     .join(', ');
 }
 
+/** The 409 for a route read at `expectedVersion` that is at `now.resourceVersion` now. */
+export function staleRouteError(
+  cluster: string,
+  seen: TrafficRoute,
+  expectedVersion: string,
+  now: TrafficRoute,
+  versionName: 'resourceVersion' | 'etag',
+) {
+  // What changed: against the version the caller saw when this replica still has it, else the
+  // weights as they are now.
+  const drift =
+    seen.resourceVersion === expectedVersion
+      ? describeDrift(seen, now)
+      : `it is now ${describeWeights(now)}`;
+  return new ConflictError(
+    `cluster ${cluster}: ${seen.route} changed since it was read (${versionName} ${expectedVersion} → ${now.resourceVersion}): ${drift}. Nothing was written; look again and retry.`,
+  );
+}
+
+/** The 409 for a route changed between our read and our write; `now` from a fresh read. */
+export function changedWhileWritingError(
+  cluster: string,
+  seen: TrafficRoute,
+  now: TrafficRoute | undefined,
+) {
+  return new ConflictError(
+    `cluster ${cluster}: ${seen.route} changed while it was being written${
+      now ? `: ${describeDrift(seen, now)}` : ''
+    }. Nothing was written; look again and retry.`,
+  );
+}
+
 /**
  * Writes weights to one route in one cluster with server-side apply (field manager
  * `groundcrew-traffic`), with the resourceVersion the caller saw as a precondition: a route changed
@@ -203,14 +235,12 @@ export class RouteWriter {
       options.entitySteps,
     );
     if (route.resourceVersion !== expectedVersion) {
-      // What changed: against the version the caller saw when this replica still has it, else
-      // the weights as they are now.
-      const drift =
-        seen.resourceVersion === expectedVersion
-          ? describeDrift(seen, route)
-          : `it is now ${describeWeights(route)}`;
-      throw new ConflictError(
-        `cluster ${cluster}: ${seen.route} changed since it was read (resourceVersion ${expectedVersion} → ${route.resourceVersion}): ${drift}. Nothing was written; look again and retry.`,
+      throw staleRouteError(
+        cluster,
+        seen,
+        expectedVersion,
+        route,
+        'resourceVersion',
       );
     }
     if (route.readOnlyReason || route.canaryPercent === null) {
@@ -244,13 +274,7 @@ export class RouteWriter {
           seen,
           options.entitySteps,
         ).catch(() => undefined);
-        throw new ConflictError(
-          `cluster ${cluster}: ${
-            seen.route
-          } changed while it was being written${
-            now ? `: ${describeDrift(seen, now.route)}` : ''
-          }. Nothing was written; look again and retry.`,
-        );
+        throw changedWhileWritingError(cluster, seen, now?.route);
       }
       throw this.error(
         e,

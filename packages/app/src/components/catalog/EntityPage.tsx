@@ -55,6 +55,12 @@ import {
   isTeleportAccessAvailable,
 } from '@groundcrew/plugin-teleport-access';
 import {
+  EntityGcpProjectOverviewCard,
+  EntityKubernetesClusterOverviewCard,
+  isGcpProjectEntity,
+  isKubernetesClusterEntity,
+} from '@groundcrew/plugin-infra';
+import {
   Direction,
   EntityCatalogGraphCard,
 } from '@backstage/plugin-catalog-graph';
@@ -222,21 +228,40 @@ const overviewContent = (
   </Grid>
 );
 
+/**
+ * Resources. GCP projects and Kubernetes clusters (types `gcp-project` / `kubernetes-cluster`, from
+ * the infrastructure catalog module) lead with Groundcrew's overview card: project billing and
+ * APIs; cluster state, node pools, workloads and the services on it.
+ */
 const resourcePage = (
   <EntityLayout>
     <EntityLayout.Route path="/" title="Overview">
       <Grid container spacing={3} alignItems="stretch">
         {entityWarningContent}
-        <Grid item md={6}>
+        <EntitySwitch>
+          <EntitySwitch.Case if={isKubernetesClusterEntity}>
+            <Grid item md={6} xs={12}>
+              <EntityKubernetesClusterOverviewCard />
+            </Grid>
+          </EntitySwitch.Case>
+          <EntitySwitch.Case if={isGcpProjectEntity}>
+            <Grid item md={6} xs={12}>
+              <EntityGcpProjectOverviewCard />
+            </Grid>
+          </EntitySwitch.Case>
+        </EntitySwitch>
+        <Grid item md={6} xs={12}>
           <EntityAboutCard />
         </Grid>
         <Grid item md={6} xs={12}>
           <EntityCatalogGraphCard height={400} />
         </Grid>
         <Grid item md={6} xs={12}>
+          <EntityLinksCard />
+        </Grid>
+        <Grid item md={6} xs={12}>
           <EntityDependsOnResourcesCard />
         </Grid>
-        {/* Groundcrew cards for projects and clusters (status, registered services) mount here. */}
       </Grid>
     </EntityLayout.Route>
     <EntityLayout.Route path="/docs" title="Docs">

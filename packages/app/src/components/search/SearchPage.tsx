@@ -6,6 +6,13 @@ import {
   CATALOG_FILTER_EXISTS,
 } from '@backstage/plugin-catalog-react';
 import { TechDocsSearchResultListItem } from '@backstage/plugin-techdocs';
+import {
+  INFRA_KIND_DISPLAY,
+  INFRA_SEARCH_KINDS,
+  INFRA_SEARCH_TYPE,
+  InfraSearchResultListItemExtension,
+} from '@groundcrew/plugin-infra';
+import StorageIcon from '@material-ui/icons/Storage';
 
 import { SearchType } from '@backstage/plugin-search';
 import {
@@ -69,6 +76,11 @@ const SearchPage = () => {
                   name: 'Documentation',
                   icon: <DocsIcon />,
                 },
+                {
+                  value: INFRA_SEARCH_TYPE,
+                  name: 'Infrastructure',
+                  icon: <StorageIcon />,
+                },
               ]}
             />
             <Paper className={classes.filters}>
@@ -93,18 +105,33 @@ const SearchPage = () => {
                   }}
                 />
               )}
-              <SearchFilter.Select
-                className={classes.filter}
-                label="Kind"
-                name="kind"
-                values={['Component', 'Template']}
-              />
-              <SearchFilter.Checkbox
-                className={classes.filter}
-                label="Lifecycle"
-                name="lifecycle"
-                values={['experimental', 'production']}
-              />
+              {types.includes(INFRA_SEARCH_TYPE) ? (
+                <SearchFilter.Checkbox
+                  className={classes.filter}
+                  label="Infrastructure"
+                  name="kind"
+                  values={INFRA_SEARCH_KINDS.map(kind => ({
+                    value: kind,
+                    label: INFRA_KIND_DISPLAY[kind].label,
+                  }))}
+                />
+              ) : (
+                <SearchFilter.Select
+                  className={classes.filter}
+                  label="Kind"
+                  name="kind"
+                  values={['Component', 'Template']}
+                />
+              )}
+              {/* Infrastructure documents have no lifecycle field: Lunr refuses a filter on it. */}
+              {!types.includes(INFRA_SEARCH_TYPE) && (
+                <SearchFilter.Checkbox
+                  className={classes.filter}
+                  label="Lifecycle"
+                  name="lifecycle"
+                  values={['experimental', 'production']}
+                />
+              )}
             </Paper>
           </Grid>
           <Grid item xs={9}>
@@ -112,6 +139,7 @@ const SearchPage = () => {
             <SearchResult>
               <CatalogSearchResultListItem icon={<CatalogIcon />} />
               <TechDocsSearchResultListItem icon={<DocsIcon />} />
+              <InfraSearchResultListItemExtension />
             </SearchResult>
           </Grid>
         </Grid>

@@ -4,6 +4,8 @@ import {
   Watch,
 } from '@kubernetes/client-node';
 import { LoggerService } from '@backstage/backend-plugin-api';
+import { DEFAULT_CACHE_CONFIG } from '../clusterConfig';
+import { createClusterClients, isDeadline, RequestDeadlines } from './clients';
 import {
   CachedDeployment,
   CachedFlux,
@@ -18,6 +20,12 @@ import {
   trimReplicaSet,
   WatchedObject,
 } from './trim';
+import {
+  CachedPodEvent,
+  POD_EVENTS_FIELD_SELECTOR,
+  PodEventIndex,
+  trimPodEvent,
+} from './podEvents';
 import {
   CachedRoute,
   trimHttpRoute,
@@ -35,7 +43,8 @@ export type WatchedKind =
   | 'kustomizations'
   | 'httproutes'
   | 'virtualservices'
-  | 'ingresses';
+  | 'ingresses'
+  | 'events';
 
 /** The kinds that carry ingress routes (traffic weights). */
 export const ROUTE_KINDS: ReadonlyArray<WatchedKind> = [
@@ -52,6 +61,8 @@ interface KindSpec {
   trim: (o: WatchedObject) => CachedMeta;
   /** A CRD that a cluster may not have: a 404 is not an error. */
   optional?: boolean;
+  /** Sent with the list and the watch: the server leaves out what the cache would not keep. */
+  fieldSelector?: string;
 }
 
 const KINDS: KindSpec[] = [
@@ -124,6 +135,15 @@ const KINDS: KindSpec[] = [
     trim: trimIngress,
     optional: true,
   },
+  {
+    // Why a pod is pending or failing; kept per pod, bounded (see ./podEvents.ts).
+    key: 'events',
+    apiVersion: 'v1',
+    kind: 'Event',
+    path: '/api/v1/events',
+    trim: trimPodEvent,
+    fieldSelector: POD_EVENTS_FIELD_SELECTOR,
+  },
 ];
 
 /** How many kinds each cluster watches. */
@@ -176,26 +196,124 @@ const DEFAULT_BACKOFF: WatchBackoff = {
 
 /** The server ends a watch after this long, and the cache reconnects from where it was. */
 const DEFAULT_WATCH_TIMEOUT_SECONDS = 300;
+/** A request without an answer after this long is aborted (a hung server). */
+const DEFAULT_REQUEST_TIMEOUT_MS =
+  DEFAULT_CACHE_CONFIG.requestTimeoutSeconds * 1000;
+/**
+ * A watch that sent no event and no BOOKMARK for this long is taken as dead (a half-open
+ * connection) and opened again: by default twice the minute at which kube-apiserver sends bookmarks.
+ */
+const DEFAULT_WATCH_SILENCE_MS =
+  DEFAULT_CACHE_CONFIG.watchSilenceSeconds * 1000;
 const ABSENT_RETRY_MS = 5 * 60_000;
+/** How long an event may wait for its pod to reach the cache. */
+const ORPHAN_EVENT_MS = 2 * 60_000;
 
-/** Runs list calls with bounded concurrency. */
-export type ListGate = <T>(call: () => Promise<T>) => Promise<T>;
+/**
+ * Runs list calls with bounded concurrency across the fleet, shared fairly between clusters: a free
+ * slot goes to the waiting cluster with the fewest calls running (the least recently served on a
+ * tie), and with more than one cluster none holds every slot. A cluster that hangs therefore delays
+ * the others by at most one request deadline, never for good.
+ */
+export interface ListGate {
+  /** The share of one cluster; close it when the cluster goes away. */
+  forCluster(cluster: string): ClusterListGate;
+  /** Calls running now, per cluster. */
+  running(): Record<string, number>;
+}
+
+/** One cluster's share of a {@link ListGate}. */
+export interface ClusterListGate {
+  run<T>(call: () => Promise<T>): Promise<T>;
+  /** Frees the cluster's slots at once and rejects its waiting calls. */
+  close(): void;
+}
+
+class GateClosedError extends Error {
+  name = 'AbortError';
+  constructor(cluster: string) {
+    super(`The cache stopped following cluster ${cluster}`);
+  }
+}
 
 /** A gate that lets `limit` calls run at once. */
 export function createListGate(limit: number): ListGate {
-  let running = 0;
-  const waiting: Array<() => void> = [];
-  return async call => {
-    if (running >= limit) {
-      await new Promise<void>(resolve => waiting.push(resolve));
+  interface Share {
+    name: string;
+    running: Set<object>;
+    waiting: Array<{ start: () => void; fail: (error: Error) => void }>;
+    served: number;
+  }
+  const shares = new Set<Share>();
+  let total = 0;
+  let tick = 0;
+  const cap = () => (shares.size > 1 ? Math.max(1, limit - 1) : limit);
+  const pump = () => {
+    while (total < limit) {
+      let next: Share | undefined;
+      for (const share of shares) {
+        if (!share.waiting.length || share.running.size >= cap()) continue;
+        if (
+          !next ||
+          share.running.size < next.running.size ||
+          (share.running.size === next.running.size &&
+            share.served < next.served)
+        ) {
+          next = share;
+        }
+      }
+      if (!next) return;
+      next.served = ++tick;
+      next.waiting.shift()!.start();
     }
-    running++;
-    try {
-      return await call();
-    } finally {
-      running--;
-      waiting.shift()?.();
-    }
+  };
+  return {
+    forCluster(name) {
+      const share: Share = { name, running: new Set(), waiting: [], served: 0 };
+      shares.add(share);
+      let closed = false;
+      return {
+        async run(call) {
+          if (closed) throw new GateClosedError(name);
+          const slot = {};
+          await new Promise<void>((start, fail) => {
+            share.waiting.push({
+              start: () => {
+                share.running.add(slot);
+                total++;
+                start();
+              },
+              fail,
+            });
+            pump();
+          });
+          try {
+            return await call();
+          } finally {
+            if (share.running.delete(slot)) total--;
+            pump();
+          }
+        },
+        close() {
+          if (closed) return;
+          closed = true;
+          shares.delete(share);
+          total -= share.running.size;
+          share.running.clear();
+          for (const w of share.waiting.splice(0)) {
+            w.fail(new GateClosedError(name));
+          }
+          pump();
+        },
+      };
+    },
+    running() {
+      const counts: Record<string, number> = {};
+      for (const share of shares) {
+        counts[share.name] = (counts[share.name] ?? 0) + share.running.size;
+      }
+      return counts;
+    },
   };
 }
 
@@ -233,8 +351,11 @@ export class ClusterWatcher {
   private readonly kinds = new Map<WatchedKind, KindState>();
   private readonly podsByOwner = new Map<string, Set<string>>();
   private readonly replicaSetsByOwner = new Map<string, Set<string>>();
+  private readonly events = new PodEventIndex();
   private readonly aborts = new Set<AbortController>();
   private readonly sleeps = new Set<() => void>();
+  /** Deadlines of the requests in flight, all aborted when the cluster leaves the cache. */
+  private readonly deadlines: RequestDeadlines;
   private stopped = false;
   private lastSeen?: Date;
   private api: KubernetesObjectApi;
@@ -242,6 +363,7 @@ export class ClusterWatcher {
   private readonly refreshKubeConfig?: () => Promise<KubeConfig>;
   private readonly backoffs: WatchBackoff;
   private readonly watchTimeoutSeconds: number;
+  private readonly watchSilenceMs: number;
 
   constructor(
     readonly name: string,
@@ -249,11 +371,15 @@ export class ClusterWatcher {
     kubeConfig: KubeConfig,
     private readonly logger: LoggerService,
     private readonly onChange: (change: CacheChange) => void,
-    private readonly listGate: ListGate,
+    private readonly listGate: ClusterListGate,
     private readonly listPageSize: number,
     options: {
       backoff?: WatchBackoff;
       watchTimeoutSeconds?: number;
+      /** Deadline of each request (a list page, the headers of a watch). */
+      requestTimeoutMs?: number;
+      /** A watch that sends nothing (no event, no bookmark) this long is opened again. */
+      watchSilenceMs?: number;
       /**
        * A fresh KubeConfig (credentials read again), asked for after a 401: a rotated token
        * file, or a credential changed in config, is picked up without a restart.
@@ -262,11 +388,14 @@ export class ClusterWatcher {
     } = {},
   ) {
     this.refreshKubeConfig = options.refreshKubeConfig;
-    this.api = KubernetesObjectApi.makeApiClient(kubeConfig);
-    this.watch = new Watch(kubeConfig);
     this.backoffs = options.backoff ?? DEFAULT_BACKOFF;
     this.watchTimeoutSeconds =
       options.watchTimeoutSeconds ?? DEFAULT_WATCH_TIMEOUT_SECONDS;
+    this.deadlines = new RequestDeadlines(
+      options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    );
+    this.watchSilenceMs = options.watchSilenceMs ?? DEFAULT_WATCH_SILENCE_MS;
+    ({ api: this.api, watch: this.watch } = this.clients(kubeConfig));
     for (const spec of KINDS) {
       this.kinds.set(spec.key, { objects: new Map(), synced: false });
     }
@@ -286,8 +415,28 @@ export class ClusterWatcher {
 
   stop() {
     this.stopped = true;
+    this.deadlines.abortAll();
+    this.listGate.close();
     for (const a of this.aborts) a.abort();
     for (const wake of this.sleeps) wake();
+  }
+
+  private clients(kubeConfig: KubeConfig) {
+    return createClusterClients(kubeConfig, this.deadlines);
+  }
+
+  /** What went wrong, for the cluster's state: a request past its deadline counts as unreachable. */
+  private failure(
+    error: unknown,
+    deadlineMs = this.deadlines.ms,
+  ): { message: string; unreachable: boolean } {
+    if (isDeadline(error)) {
+      return {
+        message: `no answer within ${deadlineMs / 1000} s`,
+        unreachable: true,
+      };
+    }
+    return { message: describe(error), unreachable: isConnectionError(error) };
   }
 
   state(): ClusterCacheState {
@@ -308,9 +457,16 @@ export class ClusterWatcher {
     };
   }
 
-  /** True once every kind has been listed once (or failed to be). */
+  /**
+   * True once every kind has been listed once (or failed to be), or as soon as one cannot be
+   * reached: the other kinds of a hung cluster would only wait for their own deadlines.
+   */
   settled(): boolean {
-    return [...this.kinds.values()].every(k => k.synced || k.absent || k.error);
+    const kinds = [...this.kinds.values()];
+    return (
+      kinds.some(k => k.error?.unreachable) ||
+      kinds.every(k => k.synced || k.absent || k.error)
+    );
   }
 
   deployments(): Iterable<CachedDeployment> {
@@ -355,7 +511,13 @@ export class ClusterWatcher {
       .filter(Boolean);
   }
 
+  /** The last events of a pod, newest first. */
+  podEvents(podUid: string): readonly CachedPodEvent[] {
+    return this.events.of(podUid);
+  }
+
   count(kind: WatchedKind): number {
+    if (kind === 'events') return this.events.size();
     return this.kinds.get(kind)!.objects.size;
   }
 
@@ -381,6 +543,13 @@ export class ClusterWatcher {
   }
 
   private put(kind: WatchedKind, o: CachedMeta) {
+    if (kind === 'events') {
+      this.putEvent(o as CachedPodEvent);
+      return;
+    }
+    // A ready pod keeps only its warnings: a healthy fleet holds next to no events.
+    if (kind === 'pods' && (o as CachedPod).ready)
+      this.events.keepWarnings(o.uid);
     const state = this.kinds.get(kind)!;
     const previous = state.objects.get(o.uid);
     if (previous) this.index(kind, previous, false);
@@ -389,10 +558,57 @@ export class ClusterWatcher {
   }
 
   private remove(kind: WatchedKind, o: CachedMeta) {
+    if (kind === 'events') {
+      this.events.remove(o as CachedPodEvent);
+      return;
+    }
+    if (kind === 'pods') this.events.dropPod(o.uid);
     const state = this.kinds.get(kind)!;
     const previous = state.objects.get(o.uid);
     if (previous) this.index(kind, previous, false);
     state.objects.delete(o.uid);
+  }
+
+  /** After a relist: the kind's objects are `fresh`. */
+  private replaceAll(
+    kind: WatchedKind,
+    state: KindState,
+    fresh: Map<string, CachedMeta>,
+  ) {
+    if (kind === 'events') {
+      this.events.reset([]);
+      for (const e of fresh.values()) this.putEvent(e as CachedPodEvent);
+      return;
+    }
+    for (const o of state.objects.values()) this.index(kind, o, false);
+    state.objects = fresh;
+    for (const o of fresh.values()) this.index(kind, o, true);
+    if (kind === 'pods') {
+      this.events.retainPods(uid => fresh.has(uid));
+      for (const pod of fresh.values()) {
+        if ((pod as CachedPod).ready) this.events.keepWarnings(pod.uid);
+      }
+    }
+  }
+
+  /**
+   * Keeps an event of a pod the cache holds, with the pod's owner (so a board of that owner sees
+   * the change). An event of a pod not (yet) in the cache is kept only while it is fresh: the pod
+   * may still be on its way through the pods watch, or it is gone and its events with it.
+   */
+  private putEvent(event: CachedPodEvent) {
+    const pods = this.kinds.get('pods')!;
+    const pod = pods.objects.get(event.podUid) as CachedPod | undefined;
+    if (pod) {
+      event.owner = pod.owner;
+      if (pod.ready && event.type === 'Normal') return;
+    } else if (
+      pods.synced &&
+      Date.now() - Date.parse(event.lastSeen ?? '') > ORPHAN_EVENT_MS
+    ) {
+      return;
+    }
+    this.events.put(event);
   }
 
   /** Pending sleeps and open watches, for tests: both stay bounded during an outage. */
@@ -419,8 +635,7 @@ export class ClusterWatcher {
     if (errorCode(error) !== 401 || !this.refreshKubeConfig) return;
     try {
       const kubeConfig = await this.refreshKubeConfig();
-      this.api = KubernetesObjectApi.makeApiClient(kubeConfig);
-      this.watch = new Watch(kubeConfig);
+      ({ api: this.api, watch: this.watch } = this.clients(kubeConfig));
     } catch (e) {
       this.logger.warn(
         `Cannot read the credentials of cluster ${this.name} again: ${describe(
@@ -450,17 +665,30 @@ export class ClusterWatcher {
   private async loop(spec: KindSpec) {
     const state = this.kinds.get(spec.key)!;
     let attempt = 0;
+    // A list past its deadline is tried again with twice the time, up to 12 times the first: a
+    // server that is only slow is listed in the end, a hung one is shown unreachable at once.
+    let listMs = this.deadlines.ms;
     while (!this.stopped) {
       try {
-        await this.list(spec, state);
+        await this.list(spec, state, listMs);
         attempt = 0;
+        listMs = this.deadlines.ms;
         // Watch from the list's resourceVersion until it expires; reconnect when cut.
         for (;;) {
           if (this.stopped) return;
           const started = Date.now();
           const outcome = await this.watchOnce(spec, state);
           if (outcome === 'expired') break;
-          if (outcome === 'closed') {
+          if (outcome === 'silent') {
+            this.logger.warn(
+              `${spec.kind} watch in cluster ${
+                this.name
+              } sent nothing (no event, no bookmark) for ${
+                this.watchSilenceMs / 1000
+              } s; opening it again`,
+            );
+          }
+          if (outcome === 'closed' || outcome === 'silent') {
             // A server that cuts every watch at once must not make us spin.
             if (Date.now() - started < 1000) {
               await this.sleep(this.backoff(attempt++, outcome));
@@ -468,10 +696,7 @@ export class ClusterWatcher {
               attempt = 0;
             }
           } else {
-            state.error = {
-              message: describe(outcome),
-              unreachable: isConnectionError(outcome),
-            };
+            state.error = this.failure(outcome);
             await this.refreshCredentials(outcome);
             await this.sleep(this.backoff(attempt++, outcome));
           }
@@ -484,10 +709,10 @@ export class ClusterWatcher {
           await this.sleep(ABSENT_RETRY_MS);
           continue;
         }
-        state.error = {
-          message: describe(error),
-          unreachable: isConnectionError(error),
-        };
+        state.error = this.failure(error, listMs);
+        if (isDeadline(error)) {
+          listMs = Math.min(listMs * 2, this.deadlines.ms * 12);
+        }
         if (attempt === 0) {
           this.logger.warn(
             `Cannot list ${spec.kind} in cluster ${this.name}: ${state.error.message}`,
@@ -499,7 +724,7 @@ export class ClusterWatcher {
     }
   }
 
-  private async list(spec: KindSpec, state: KindState) {
+  private async list(spec: KindSpec, state: KindState, deadlineMs: number) {
     // Page through the list, a few lists at a time across the whole fleet: the transient memory of
     // parsing is one page, not every cluster's full list at once.
     const fresh = new Map<string, CachedMeta>();
@@ -507,18 +732,20 @@ export class ClusterWatcher {
     let resourceVersion: string | undefined;
     do {
       const token = continueToken;
-      const page = await this.listGate(() =>
-        this.api.list(
-          spec.apiVersion,
-          spec.kind,
-          undefined,
-          undefined,
-          undefined,
-          undefined,
-          undefined,
-          undefined,
-          this.listPageSize,
-          token,
+      const page = await this.listGate.run(() =>
+        this.deadlines.run(deadlineMs, () =>
+          this.api.list(
+            spec.apiVersion,
+            spec.kind,
+            undefined,
+            undefined,
+            undefined,
+            undefined,
+            spec.fieldSelector,
+            undefined,
+            this.listPageSize,
+            token,
+          ),
         ),
       );
       this.seen();
@@ -532,9 +759,7 @@ export class ClusterWatcher {
       continueToken = meta?._continue ?? meta?.continue ?? undefined;
       resourceVersion = meta?.resourceVersion;
     } while (continueToken);
-    for (const o of state.objects.values()) this.index(spec.key, o, false);
-    state.objects = fresh;
-    for (const o of fresh.values()) this.index(spec.key, o, true);
+    this.replaceAll(spec.key, state, fresh);
     state.resourceVersion = resourceVersion;
     state.synced = true;
     state.absent = false;
@@ -546,15 +771,29 @@ export class ClusterWatcher {
    * Resolves `expired` (relist), `closed` (reconnect now) or with the error. An ERROR event other
    * than 410 also ends in a relist: the watch can no longer be trusted to be complete. An event
    * that cannot be applied is logged and skipped; the client would otherwise swallow the exception.
+   * A watch that sends nothing, not even a BOOKMARK, for `watchSilenceMs` is aborted and resolves
+   * `silent`: a half-open connection would otherwise leave the kind stale while it looks `ok`.
    */
   private watchOnce(
     spec: KindSpec,
     state: KindState,
-  ): Promise<'expired' | 'closed' | unknown> {
+  ): Promise<'expired' | 'closed' | 'silent' | unknown> {
     return new Promise(resolve => {
       let expired = false;
       let finished = false;
+      let silent = false;
       let controller: AbortController | undefined;
+      let silence: NodeJS.Timeout | undefined;
+      const listen = () => {
+        clearTimeout(silence);
+        silence = setTimeout(() => {
+          silent = true;
+          // Before the headers there is no controller yet: the request's deadline ends it.
+          controller?.abort();
+        }, this.watchSilenceMs);
+        silence.unref?.();
+      };
+      listen();
       const handle = (type: string, object: WatchedObject) => {
         this.seen();
         if (state.error) state.error = undefined;
@@ -605,8 +844,12 @@ export class ClusterWatcher {
             allowWatchBookmarks: true,
             resourceVersion: state.resourceVersion,
             timeoutSeconds: this.watchTimeoutSeconds,
+            ...(spec.fieldSelector
+              ? { fieldSelector: spec.fieldSelector }
+              : {}),
           },
           (type, object) => {
+            listen();
             try {
               handle(type, object);
             } catch (error) {
@@ -620,9 +863,11 @@ export class ClusterWatcher {
           },
           error => {
             finished = true;
+            clearTimeout(silence);
             if (controller) this.aborts.delete(controller);
             if (expired || errorCode(error) === 410) resolve('expired');
             else if (error && !isAbort(error)) resolve(error);
+            else if (silent && !this.stopped) resolve('silent');
             else resolve('closed');
           },
         )
@@ -631,11 +876,12 @@ export class ClusterWatcher {
             controller = c;
             // The watch may have ended before its controller arrived: keep nothing for it.
             if (finished) return;
-            if (this.stopped || expired) c.abort();
+            if (this.stopped || expired || silent) c.abort();
             else this.aborts.add(c);
           },
           error => {
             finished = true;
+            clearTimeout(silence);
             resolve(error);
           },
         );

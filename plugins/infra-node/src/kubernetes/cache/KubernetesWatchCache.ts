@@ -17,6 +17,7 @@ import {
   CachedReplicaSet,
 } from './trim';
 import { CachedRoute } from './trimRoute';
+import { CachedPodEvent } from './podEvents';
 
 /**
  * Reads for the UI, from memory: every cluster of the fleet is listed once and then watched, so a
@@ -35,6 +36,11 @@ export interface KubernetesCacheService {
     deployment: string,
   ): CachedReplicaSet[];
   podsOf(cluster: string, namespace: string, owner: string): CachedPod[];
+  /**
+   * The last few Kubernetes Events of a pod, newest first: all of them while the pod is not ready,
+   * its warnings once it is; none once it is gone.
+   */
+  podEvents(cluster: string, podUid: string): readonly CachedPodEvent[];
   flux(cluster: string): CachedFlux[];
   /** HTTPRoutes, VirtualServices and Ingresses of a cluster. */
   routes(cluster: string): CachedRoute[];
@@ -58,7 +64,7 @@ export class KubernetesWatchCache implements KubernetesCacheService {
   static async create(options: {
     fleet: KubernetesFleetService;
     logger: LoggerService;
-    /** How lists are paged; `groundcrew.kubernetes.cache` in config. */
+    /** How lists are paged, and the deadlines; `groundcrew.kubernetes.cache` in config. */
     lists?: Partial<CacheConfig>;
   }) {
     const cache = new KubernetesWatchCache(options.fleet, options.logger, {
@@ -123,6 +129,10 @@ export class KubernetesWatchCache implements KubernetesCacheService {
     return this.watchers.get(cluster)?.podsOf(namespace, owner) ?? [];
   }
 
+  podEvents(cluster: string, podUid: string) {
+    return this.watchers.get(cluster)?.podEvents(podUid) ?? [];
+  }
+
   flux(cluster: string) {
     return this.watchers.get(cluster)?.flux() ?? [];
   }
@@ -160,9 +170,13 @@ export class KubernetesWatchCache implements KubernetesCacheService {
       await this.fleet.getKubeConfig(cluster.name),
       this.logger,
       this.emit,
-      this.listGate,
+      this.listGate.forCluster(cluster.name),
       this.lists.listPageSize,
-      { refreshKubeConfig: () => this.fleet.getKubeConfig(cluster.name) },
+      {
+        refreshKubeConfig: () => this.fleet.getKubeConfig(cluster.name),
+        requestTimeoutMs: this.lists.requestTimeoutSeconds * 1000,
+        watchSilenceMs: this.lists.watchSilenceSeconds * 1000,
+      },
     );
     this.watchers.set(cluster.name, watcher);
     watcher.start();

@@ -28,6 +28,11 @@ export interface CachedPod extends CachedMeta {
   startedAt?: string;
   /** The pod's `vault.hashicorp.com/*` annotations (Vault Agent injector), if any; frozen. */
   vaultAnnotations?: Readonly<Record<string, string>>;
+  /**
+   * Why a container is not running (`CrashLoopBackOff`, `ImagePullBackOff`, …): the first
+   * container's waiting or terminated reason; absent when every container runs.
+   */
+  reason?: string;
 }
 
 /** @public */
@@ -148,7 +153,13 @@ export interface WatchedObject {
     phase?: string;
     startTime?: Date | string;
     conditions?: Condition[];
-    containerStatuses?: Array<{ restartCount?: number }>;
+    containerStatuses?: Array<{
+      restartCount?: number;
+      state?: {
+        waiting?: { reason?: string };
+        terminated?: { reason?: string };
+      };
+    }>;
     observedGeneration?: number;
     updatedReplicas?: number;
     readyReplicas?: number;
@@ -203,7 +214,21 @@ export function trimPod(o: WatchedObject): CachedPod {
     images: images(o.spec),
     startedAt: iso(o.status?.startTime),
     vaultAnnotations: vaultAnnotations(o.metadata?.annotations),
+    ...notRunning(statuses),
   };
+}
+
+/** Only when a container is not running: most pods carry no `reason` key at all. */
+function notRunning(
+  statuses: NonNullable<
+    NonNullable<WatchedObject['status']>['containerStatuses']
+  >,
+): { reason?: string } {
+  for (const st of statuses) {
+    const reason = st.state?.waiting?.reason ?? st.state?.terminated?.reason;
+    if (reason) return { reason: intern(reason) };
+  }
+  return {};
 }
 
 const VAULT_ANNOTATION_PREFIX = 'vault.hashicorp.com/';

@@ -126,7 +126,7 @@ function startWatcher(kc: KubeConfig) {
     kc,
     logger,
     () => {},
-    createListGate(4),
+    createListGate(4).forCluster('fake'),
     500,
     { backoff: { baseMs: 1, maxMs: 2, tooManyRequestsMs: 1 } },
   );

@@ -10,6 +10,7 @@ import {
   CloudRunServiceRef,
   CloudRunServiceSpec,
   CloudRunTrafficTarget,
+  RUNWAY_CLOUD_RUN_LABELS,
   RunwayCloudRunManifest,
   runwayRolloutSteps,
 } from '@groundcrew/plugin-infra-common';
@@ -21,13 +22,7 @@ import { StepContext } from '../step';
 
 const RUN_API = 'run.googleapis.com';
 /** Cloud Run labels: lower-case keys and values of letters, digits, `_` and `-`. */
-export const RUN_LABELS = {
-  service: 'runway-service',
-  stage: 'runway-stage',
-  release: 'runway-release',
-  owner: 'groundcrew-owner',
-  managedBy: 'managed-by',
-} as const;
+export const RUN_LABELS = RUNWAY_CLOUD_RUN_LABELS;
 /** A digest of what Groundcrew asked for, so a re-run can tell "as asked" without env values. */
 const SPEC_HASH = 'groundcrew.io/spec-hash';
 

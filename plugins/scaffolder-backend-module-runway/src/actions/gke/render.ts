@@ -1,4 +1,5 @@
 import {
+  GROUNDCREW_LABELS,
   RUNWAY_LABELS,
   RunwayKubernetesManifest,
   runwayRolloutSteps,
@@ -8,7 +9,7 @@ import { ImageRef } from '../image';
 import { Manifest } from './kube';
 
 /** Labels on what Groundcrew owns: the owner group's name and the manager. */
-export const OWNER_LABEL = 'groundcrew.io/owner';
+export const OWNER_LABEL = GROUNDCREW_LABELS.owner;
 export const MANAGED_BY = {
   key: 'app.kubernetes.io/managed-by',
   value: 'groundcrew',

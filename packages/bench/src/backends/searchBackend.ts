@@ -1,0 +1,122 @@
+/*
+ * The backend of `yarn bench:search`: Groundcrew's client services (fleet + watch cache, GCP,
+ * Vault) built from the `--config` file the bench writes, and one route that runs the
+ * infrastructure collator once and drains its stream, as the search indexer would.
+ */
+import { performance } from 'node:perf_hooks';
+import { createBackend } from '@backstage/backend-defaults';
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
+import {
+  createRootLoggerServiceFactory,
+  gcpServiceFactory,
+  gcpServiceRef,
+  kubernetesCacheServiceRef,
+  kubernetesFleetServiceFactory,
+  vaultServiceFactory,
+  vaultServiceRef,
+} from '@groundcrew/plugin-infra-node';
+import {
+  InfraCollatorFactory,
+  readInfraSearchConfig,
+} from '@groundcrew/plugin-search-backend-module-infra';
+import { benchChild } from './benchChild';
+
+/** What one collation measured. */
+export interface CollateResult {
+  docs: number;
+  byKind: Record<string, number>;
+  /** From getCollator() to the stream's end. */
+  seconds: number;
+  /** The watch cache's first sync, before the collation. */
+  syncSeconds: number;
+  /** Sampled every 10 ms during the collation. */
+  rssMbPeakDuring: number;
+  rssMbBefore: number;
+  /** Bytes of JSON of every document: what an indexer would receive. */
+  bytes: number;
+}
+
+const searchBench = createBackendPlugin({
+  pluginId: 'search-bench',
+  register(env) {
+    env.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        httpRouter: coreServices.httpRouter,
+        cache: kubernetesCacheServiceRef,
+        gcp: gcpServiceRef,
+        vault: vaultServiceRef,
+      },
+      async init({ config, logger, httpRouter, cache, gcp, vault }) {
+        const { settings } = readInfraSearchConfig(config);
+        const factory = InfraCollatorFactory.create({
+          cache,
+          gcp,
+          vault,
+          logger,
+          settings,
+        });
+        httpRouter.addAuthPolicy({ path: '/', allow: 'unauthenticated' });
+        httpRouter.use(async (req, res, next) => {
+          if (req.method !== 'POST' || req.path !== '/collate') {
+            next();
+            return;
+          }
+          try {
+            const syncStart = performance.now();
+            await cache.waitForSync(10 * 60_000);
+            const syncSeconds = (performance.now() - syncStart) / 1000;
+            const mb = () => process.memoryUsage.rss() / 1024 / 1024;
+            const rssMbBefore = mb();
+            let peak = rssMbBefore;
+            const sampler = setInterval(() => {
+              peak = Math.max(peak, mb());
+            }, 10);
+            const byKind: Record<string, number> = {};
+            let docs = 0;
+            let bytes = 0;
+            const started = performance.now();
+            try {
+              for await (const doc of await factory.getCollator()) {
+                docs++;
+                byKind[doc.kind] = (byKind[doc.kind] ?? 0) + 1;
+                bytes += JSON.stringify(doc).length;
+              }
+            } finally {
+              clearInterval(sampler);
+            }
+            const result: CollateResult = {
+              docs,
+              byKind,
+              seconds: (performance.now() - started) / 1000,
+              syncSeconds,
+              rssMbPeakDuring: Math.max(peak, mb()),
+              rssMbBefore,
+              bytes,
+            };
+            res.json(result);
+          } catch (error) {
+            next(error);
+          }
+        });
+      },
+    });
+  },
+});
+
+benchChild();
+const backend = createBackend();
+backend.add(
+  createRootLoggerServiceFactory({
+    schemaFile: process.env.GROUNDCREW_CONFIG_SCHEMA,
+  }),
+);
+backend.add(kubernetesFleetServiceFactory);
+backend.add(gcpServiceFactory);
+backend.add(vaultServiceFactory);
+backend.add(searchBench);
+backend.start();

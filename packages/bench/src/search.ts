@@ -1,0 +1,174 @@
+/*
+ * `yarn bench:search`: the infrastructure search collator over 100,000 documents from the
+ * sandbox — Runway services on clusters, GCP projects and Vault paths — in a backend process of
+ * its own, as the search indexer runs it. The last line is
+ * `search: docs=… seconds=… rss_mb_peak=…`. See docs/content/performance.md, section "Search".
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import {
+  bulkGcpProjects,
+  bulkRunwayServices,
+  bulkVaultSecrets,
+  fleetClustersConfig,
+  Sandbox,
+  startSandbox,
+} from '@groundcrew/sandbox';
+import type { CollateResult } from './backends/searchBackend';
+import { freePort, startBackendProcess } from './lib/backendProcess';
+import { envInt } from './lib/env';
+import { requestJson } from './lib/http';
+import { num, table } from './lib/report';
+import { prepareRuntime } from './lib/runtime';
+
+/** The run's shape (100,000 documents in all by default); the overrides are for trying it out. */
+const settings = {
+  clusters: envInt('BENCH_SEARCH_CLUSTERS', 8),
+  services: envInt('BENCH_SEARCH_SERVICES', 40_000),
+  projects: envInt('BENCH_SEARCH_PROJECTS', 10_000),
+  vaultPaths: envInt('BENCH_SEARCH_VAULT_PATHS', 49_992),
+  /** groundcrew.search.concurrency */
+  concurrency: envInt('BENCH_SEARCH_CONCURRENCY', 16),
+};
+
+const started = performance.now();
+const progress = (message: string) =>
+  process.stderr.write(
+    `[bench ${((performance.now() - started) / 1000).toFixed(
+      1,
+    )}s] ${message}\n`,
+  );
+
+/** Loads the bulk services into each cluster in slices (one control request per slice). */
+async function seedClusters(sandbox: Sandbox) {
+  const perCluster = Math.ceil(settings.services / settings.clusters);
+  const SLICE = 2_000;
+  for (const [i, c] of sandbox.kubernetes.clusters.entries()) {
+    const first = i * perCluster;
+    const count = Math.max(0, Math.min(perCluster, settings.services - first));
+    for (let from = first; from < first + count; from += SLICE) {
+      await sandbox.control[c.name].loadFixture(
+        bulkRunwayServices({
+          cluster: c.name,
+          from,
+          count: Math.min(SLICE, first + count - from),
+        }),
+      );
+    }
+  }
+}
+
+async function main() {
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-search-'));
+  const cleanups: Array<() => Promise<void>> = [];
+  try {
+    progress(
+      `sandbox: ${settings.clusters} clusters, ${settings.services} services, ${settings.projects} projects, ${settings.vaultPaths} Vault paths`,
+    );
+    const sandbox = await startSandbox({
+      clusters: Array.from({ length: settings.clusters }, (_, i) => ({
+        name: `cluster-${i}`,
+        labels: {
+          environment: i % 2 === 0 ? 'production' : 'staging',
+          region: `region-${Math.floor(i / 2)}`,
+        },
+      })),
+      demo: false,
+      gcp: { fixture: bulkGcpProjects({ count: settings.projects }) },
+      vault: { fixture: bulkVaultSecrets({ count: settings.vaultPaths }) },
+      gitlab: { enabled: false },
+      oidc: { enabled: false },
+      teleport: { enabled: false },
+    });
+    cleanups.push(() => sandbox.stop());
+    await seedClusters(sandbox);
+
+    const runtime = await prepareRuntime({
+      kind: process.env.BENCH_RUNTIME === 'dev' ? 'dev' : 'production',
+      workDir,
+    });
+    const port = await freePort();
+    const baseUrl = `http://127.0.0.1:${port}`;
+    progress(`backend (${runtime.kind})`);
+    const backend = await startBackendProcess({
+      name: 'search',
+      entry: runtime.entry('search'),
+      port,
+      workDir,
+      readyTimeoutMs: 180_000,
+      nodeArgs: runtime.nodeArgs,
+      env: runtime.env,
+      config: {
+        app: { baseUrl },
+        backend: {
+          baseUrl,
+          listen: { host: '127.0.0.1', port },
+          database: { client: 'better-sqlite3', connection: ':memory:' },
+        },
+        groundcrew: {
+          kubernetes: { clusters: fleetClustersConfig(sandbox) },
+          gcp: {
+            endpoint: sandbox.gcp!.url,
+            caData: sandbox.kubernetes.caPem,
+            credentials: { token: sandbox.gcp!.token },
+          },
+          vault: {
+            endpoint: sandbox.vault!.url,
+            caData: sandbox.kubernetes.caPem,
+            auth: { token: sandbox.vault!.token },
+            maxConcurrency: settings.concurrency,
+          },
+          search: {
+            concurrency: settings.concurrency,
+            maxProjects: Math.max(1, settings.projects + 10),
+            cacheSyncTimeoutSeconds: 600,
+          },
+        },
+      },
+    });
+    cleanups.push(() => backend.stop());
+
+    progress('collating');
+    const agent = new http.Agent({ keepAlive: false });
+    const { value: result } = await requestJson<CollateResult>({
+      url: `${baseUrl}/api/search-bench/collate`,
+      method: 'POST',
+      agent,
+      timeoutMs: 20 * 60_000,
+    });
+    agent.destroy();
+    const { peakMb } = backend.memory();
+
+    process.stdout.write(
+      `${table([
+        ['measure', 'value'],
+        ['documents', String(result.docs)],
+        ...Object.entries(result.byKind).map(([k, n]) => [`  ${k}`, String(n)]),
+        ['watch cache first sync (s)', num(result.syncSeconds)],
+        ['collation (s)', num(result.seconds)],
+        ['documents per second', num(result.docs / result.seconds, 0)],
+        ['document JSON (MB)', num(result.bytes / 1024 / 1024, 1)],
+        ['RSS before collation (MB)', num(result.rssMbBefore, 0)],
+        ['RSS peak during collation (MB)', num(result.rssMbPeakDuring, 0)],
+        ['RSS peak of the process (MB, VmHWM)', num(peakMb, 0)],
+      ])}\n`,
+    );
+    // The process's high-water mark: start-up, the cache's first sync and the collation.
+    process.stdout.write(
+      `search: docs=${result.docs} seconds=${num(
+        result.seconds,
+      )} rss_mb_peak=${num(peakMb, 0)}\n`,
+    );
+  } finally {
+    for (const fn of cleanups.reverse()) await fn().catch(() => undefined);
+    fs.rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+main().catch(error => {
+  process.stderr.write(`bench:search failed: ${error?.stack ?? error}\n`);
+  process.exit(1);
+});

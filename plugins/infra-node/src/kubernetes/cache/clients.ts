@@ -1,0 +1,111 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { RequestOptions } from 'node:https';
+import {
+  createConfiguration,
+  KubeConfig,
+  KubernetesObjectApi,
+  RequestContext,
+  ResponseContext,
+  ServerConfiguration,
+  Watch,
+} from '@kubernetes/client-node';
+
+/**
+ * A KubeConfig whose fetch options carry node-fetch's `timeout`: the time allowed until the response
+ * headers arrive. The client's `Watch` takes its request options from here (and sets its own abort
+ * signal), so this is how a watch to a server that accepts and never answers gets a deadline. The
+ * stream itself is not limited by it; a silent stream is the watcher's own check.
+ */
+class WatchKubeConfig extends KubeConfig {
+  constructor(source: KubeConfig, private readonly headersTimeoutMs: number) {
+    super();
+    this.loadFromOptions({
+      clusters: source.clusters,
+      users: source.users,
+      contexts: source.contexts,
+      currentContext: source.currentContext,
+    });
+  }
+
+  override async applyToFetchOptions(opts: RequestOptions) {
+    const init = await super.applyToFetchOptions(opts);
+    return { ...init, timeout: this.headersTimeoutMs };
+  }
+}
+
+/** The deadline of the call being made, for the client's middleware to put on each request. */
+const currentCall = new AsyncLocalStorage<AbortSignal>();
+
+/**
+ * Deadlines of calls to one API server. Each call (a list page with the discovery read before it)
+ * gets an abort signal that fires after `ms`, or at {@link RequestDeadlines.abortAll}; the client's
+ * request middleware puts it on each of the call's requests. Each signal is held only for its call:
+ * not `AbortSignal.any` with a long-lived signal, which Node 20 keeps a reference of for every call.
+ *
+ * @internal
+ */
+export class RequestDeadlines {
+  private readonly open = new Set<AbortController>();
+
+  /** `ms` is the deadline of a request: of every list call at first, of a watch until it answers. */
+  constructor(readonly ms: number) {}
+
+  /** Runs `call` with a deadline of `ms`. */
+  async run<T>(ms: number, call: () => Promise<T>): Promise<T> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), ms);
+    this.open.add(controller);
+    try {
+      return await currentCall.run(controller.signal, call);
+    } finally {
+      clearTimeout(timer);
+      this.open.delete(controller);
+    }
+  }
+
+  abortAll() {
+    for (const controller of this.open) controller.abort();
+    this.open.clear();
+  }
+}
+
+/**
+ * The real client's object API and watch for one cluster, with deadlines: a call made in
+ * {@link RequestDeadlines.run} (a list page and the discovery read before it) is aborted at its
+ * deadline through the client's request middleware (`RequestContext.setSignal`), as the client's
+ * own `requestTimeoutMiddleware` does in later releases, and at once at `deadlines.abortAll()` (the
+ * cluster left the cache). A watch gets `deadlines.ms` until its response starts.
+ *
+ * @internal
+ */
+export function createClusterClients(
+  kubeConfig: KubeConfig,
+  deadlines: RequestDeadlines,
+): { api: KubernetesObjectApi; watch: Watch } {
+  const cluster = kubeConfig.getCurrentCluster();
+  if (!cluster) throw new Error('The KubeConfig has no current cluster');
+  const api = new KubernetesObjectApi(
+    createConfiguration({
+      baseServer: new ServerConfiguration(cluster.server, {}),
+      authMethods: { default: kubeConfig },
+      promiseMiddleware: [
+        {
+          pre: async (context: RequestContext) => {
+            const signal = currentCall.getStore();
+            if (signal) context.setSignal(signal);
+            return context;
+          },
+          post: async (response: ResponseContext) => response,
+        },
+      ],
+    }),
+  );
+  const watch = new Watch(new WatchKubeConfig(kubeConfig, deadlines.ms));
+  return { api, watch };
+}
+
+/** True for a request that ended at its deadline or was aborted: node-fetch's AbortError or timeout. */
+export function isDeadline(error: unknown): boolean {
+  const e = error as { name?: string; type?: string } | undefined;
+  return e?.name === 'AbortError' || e?.type === 'request-timeout';
+}

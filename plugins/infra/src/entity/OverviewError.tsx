@@ -1,0 +1,32 @@
+import { EmptyState, WarningPanel } from '@backstage/core-components';
+import { ResponseError } from '@backstage/errors';
+import { messageOf } from '../fields/messageOf';
+
+/**
+ * A failed overview, in the backend's words: a thing the backend does not know (404) is an empty
+ * state; anything else (a source that is down: 503) is an error panel that says which and why.
+ */
+export function OverviewError(props: {
+  error: Error;
+  notFoundTitle: string;
+  failedTitle: string;
+}) {
+  const { error, notFoundTitle, failedTitle } = props;
+  if (error instanceof ResponseError && error.statusCode === 404) {
+    return (
+      <EmptyState
+        missing="info"
+        title={notFoundTitle}
+        description={messageOf(error)}
+      />
+    );
+  }
+  return (
+    <WarningPanel
+      severity="error"
+      title={failedTitle}
+      message={messageOf(error)}
+      defaultExpanded
+    />
+  );
+}

@@ -1,0 +1,6 @@
+export {
+  InfraSearchResultListItem,
+  INFRA_KIND_DISPLAY,
+  infraFacts,
+} from './InfraSearchResultListItem';
+export type { InfraSearchResultListItemProps } from './InfraSearchResultListItem';

@@ -1,0 +1,161 @@
+import { Readable } from 'node:stream';
+import type { AuthService, LoggerService } from '@backstage/backend-plugin-api';
+import { ServiceUnavailableError } from '@backstage/errors';
+import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import type { DocumentCollatorFactory } from '@backstage/plugin-search-common';
+import {
+  INFRA_SEARCH_TYPE,
+  InfraSearchDocument,
+  PLATFORM_GROUP_REF,
+} from '@groundcrew/plugin-infra-common';
+import type {
+  GcpService,
+  KubernetesCacheService,
+  VaultService,
+} from '@groundcrew/plugin-infra-node';
+import { withCatalogOwners } from './catalogOwners';
+import { clusterDocuments, serviceDocuments } from './kubernetes';
+import { GkeFacts, projectDocuments } from './projects';
+import { vaultDocuments } from './vault';
+import { DEFAULT_SEARCH_SETTINGS, InfraSearchSettings } from '../config';
+
+/**
+ * Collates Groundcrew's infrastructure into one search type, `groundcrew-infra`, with a `kind`
+ * field per document (service, cluster, project, vault): GCP projects and GKE clusters through
+ * Google's clients, services and clusters from the watch cache, Vault paths from KV metadata
+ * listings (names only). Documents are streamed: nothing holds the whole set.
+ *
+ * A source that fails (GCP or Vault unreachable, a denied listing) fails the run with an error
+ * naming the source. The search engines then keep the index of the last good run — a Vault outage
+ * does not make every secret path vanish from search until the next run. A Vault that is not
+ * configured is not a failure: there are simply no Vault documents.
+ *
+ * @public
+ */
+export class InfraCollatorFactory implements DocumentCollatorFactory {
+  readonly type = INFRA_SEARCH_TYPE;
+  /** Each document's `authorization.resourceRef` is its entity: catalog read rules apply. */
+  readonly visibilityPermission = catalogEntityReadPermission;
+
+  static create(options: {
+    cache: KubernetesCacheService;
+    gcp: GcpService;
+    vault: VaultService;
+    logger: LoggerService;
+    /** With it, owners come from catalog entities where they exist. */
+    catalog?: { service: CatalogService; auth: AuthService };
+    settings?: Partial<InfraSearchSettings>;
+  }) {
+    return new InfraCollatorFactory(options, {
+      ...DEFAULT_SEARCH_SETTINGS,
+      ...options.settings,
+    });
+  }
+
+  private constructor(
+    private readonly sources: {
+      cache: KubernetesCacheService;
+      gcp: GcpService;
+      vault: VaultService;
+      logger: LoggerService;
+      catalog?: { service: CatalogService; auth: AuthService };
+    },
+    private readonly settings: InfraSearchSettings,
+  ) {}
+
+  async getCollator(): Promise<Readable> {
+    const docs = this.documents();
+    const { catalog } = this.sources;
+    return Readable.from(catalog ? withCatalogOwners(docs, catalog) : docs);
+  }
+
+  /** The documents, source by source; a failing source ends the stream with its error. */
+  async *documents(): AsyncGenerator<InfraSearchDocument> {
+    const { cache, gcp, vault, logger } = this.sources;
+    const counts = { project: 0, cluster: 0, service: 0, vault: 0 };
+    const gke = new Map<string, GkeFacts>();
+    yield* counted(
+      counts,
+      'project',
+      source(
+        'GCP',
+        projectDocuments({
+          gcp,
+          gke,
+          query: this.settings.projectQuery,
+          maxProjects: this.settings.maxProjects,
+          concurrency: this.settings.concurrency,
+        }),
+      ),
+    );
+
+    if (!(await cache.waitForSync(this.settings.cacheSyncTimeoutMs))) {
+      logger.warn(
+        'Not every cluster has been listed yet: services and clusters are collated from what the cache holds',
+      );
+    }
+    const clusters = cache.clusters();
+    const servicesPerCluster = new Map<string, string[]>();
+    const serviceOwners = new Map<string, string>();
+    for (const doc of serviceDocuments({
+      cache,
+      clusters,
+      servicesPerCluster,
+    })) {
+      serviceOwners.set(doc.title, doc.owner);
+      counts.service++;
+      yield doc;
+    }
+    yield* counted(
+      counts,
+      'cluster',
+      clusterDocuments({ clusters, gke, servicesPerCluster }),
+    );
+
+    if (vault.configured) {
+      for await (const doc of source(
+        'Vault',
+        vaultDocuments({
+          vault,
+          concurrency: this.settings.concurrency,
+          onDenied: path =>
+            logger.warn(
+              `Vault denies the portal a listing of ${path}: its secret names are not searchable`,
+            ),
+        }),
+      )) {
+        const service = doc.entityRef.replace(/^component:default\//, '');
+        doc.owner = serviceOwners.get(service) ?? PLATFORM_GROUP_REF;
+        counts.vault++;
+        yield doc;
+      }
+    }
+    logger.info(
+      `Collated ${counts.service} services, ${counts.cluster} clusters, ${counts.project} projects and ${counts.vault} Vault paths`,
+    );
+  }
+}
+
+async function* counted(
+  counts: Record<InfraSearchDocument['kind'], number>,
+  kind: InfraSearchDocument['kind'],
+  docs: AsyncIterable<InfraSearchDocument> | Iterable<InfraSearchDocument>,
+) {
+  for await (const doc of docs) {
+    counts[kind]++;
+    yield doc;
+  }
+}
+
+/** Names the source in the error that ends the run. */
+async function* source<T>(name: string, docs: AsyncGenerator<T>) {
+  try {
+    yield* docs;
+  } catch (e) {
+    throw new ServiceUnavailableError(
+      `Infrastructure search: ${name} could not be read, the last good index is kept: ${e}`,
+      e instanceof Error ? e : undefined,
+    );
+  }
+}

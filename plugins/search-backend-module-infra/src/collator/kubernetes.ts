@@ -1,0 +1,202 @@
+import {
+  CLUSTER_LABELS,
+  InfraSearchDocument,
+  RUNWAY_LABELS,
+} from '@groundcrew/plugin-infra-common';
+import type {
+  CachedFlux,
+  ClusterCacheState,
+  KubernetesCacheService,
+} from '@groundcrew/plugin-infra-node';
+import {
+  infraDocument,
+  infraEntityRef,
+  labelList,
+  OWNER_LABELS,
+  ownerFromLabels,
+  ownerLabel,
+} from './entities';
+import type { GkeFacts } from './projects';
+
+/** The label (fleet or GKE) that carries a cluster's class, as the entity provider reads it. */
+export const CLUSTER_CLASS_LABEL = 'class';
+const CLUSTER_CLASSES = new Set(['cattle', 'pet', 'snowflake']);
+
+interface ServiceFacts {
+  clusters: Set<string>;
+  environments: Set<string>;
+  regions: Set<string>;
+  hostnames: Set<string>;
+  routes: Set<string>;
+  deployments: number;
+  owner?: string;
+}
+
+/**
+ * Service documents, one per Runway service however many clusters it runs on, from the watch
+ * cache (no request to any API server): its clusters, environments, regions, routes and
+ * hostnames. Also notes the services of each cluster in `servicesPerCluster`.
+ */
+export function* serviceDocuments(options: {
+  cache: KubernetesCacheService;
+  clusters: ClusterCacheState[];
+  servicesPerCluster: Map<string, string[]>;
+}): Generator<InfraSearchDocument> {
+  const services = new Map<string, ServiceFacts>();
+  for (const cluster of options.clusters) {
+    const byNamespace = new Map<string, ServiceFacts>();
+    const releases = new Map<string, CachedFlux>();
+    for (const f of options.cache.flux(cluster.name)) {
+      const name = f.labels[RUNWAY_LABELS.service];
+      if (f.kind === 'HelmRelease' && name) releases.set(name, f);
+    }
+    const onCluster: string[] = [];
+    const found = (name: string, namespace: string, deployments: number) => {
+      let facts = services.get(name);
+      if (!facts) {
+        facts = {
+          clusters: new Set(),
+          environments: new Set(),
+          regions: new Set(),
+          hostnames: new Set(),
+          routes: new Set(),
+          deployments: 0,
+        };
+        services.set(name, facts);
+      }
+      if (!facts.clusters.has(cluster.name)) {
+        onCluster.push(name);
+        facts.clusters.add(cluster.name);
+        const env = cluster.labels[CLUSTER_LABELS.environment];
+        const region = cluster.labels[CLUSTER_LABELS.region];
+        if (env) facts.environments.add(env);
+        if (region) facts.regions.add(region);
+        facts.owner ??= ownerOnCluster(
+          options.cache,
+          cluster.name,
+          namespace,
+          releases.get(name),
+        );
+      }
+      facts.deployments += deployments;
+      byNamespace.set(namespace, facts);
+    };
+    for (const d of options.cache.deployments(cluster.name)) {
+      const name = d.labels[RUNWAY_LABELS.service];
+      if (name) found(name, d.namespace, 1);
+    }
+    // A turned-up service whose chart has not rendered yet is there too.
+    for (const [name, release] of releases) {
+      found(name, release.namespace, 0);
+    }
+    options.servicesPerCluster.set(cluster.name, onCluster);
+    for (const route of options.cache.routes(cluster.name)) {
+      const facts = byNamespace.get(route.namespace);
+      if (!facts) continue;
+      facts.routes.add(`${route.kind} ${route.namespace}/${route.name}`);
+      for (const host of route.hosts) facts.hostnames.add(host);
+    }
+  }
+  for (const name of [...services.keys()].sort()) {
+    const facts = services.get(name)!;
+    yield infraDocument({
+      kind: 'service',
+      title: name,
+      entityRef: infraEntityRef.service(name),
+      owner: facts.owner ?? ownerFromLabels(undefined),
+      words: ['runway service'],
+      facts: {
+        clusters: [...facts.clusters].sort(),
+        environments: [...facts.environments].sort(),
+        regions: [...facts.regions].sort(),
+        hostnames: [...facts.hostnames].sort(),
+        routes: [...facts.routes].sort(),
+        workloads: facts.deployments,
+      },
+    });
+    // What is yielded is no longer needed: keep the map shrinking as the stream goes.
+    services.delete(name);
+  }
+}
+
+/** The owner label of the service's HelmRelease, else of its namespace. */
+function ownerOnCluster(
+  cache: KubernetesCacheService,
+  cluster: string,
+  namespace: string,
+  release: CachedFlux | undefined,
+): string | undefined {
+  return (
+    ownerLabel(release?.labels, OWNER_LABELS.kubernetes) ??
+    ownerLabel(
+      cache.namespace(cluster, namespace)?.labels,
+      OWNER_LABELS.kubernetes,
+    )
+  );
+}
+
+/**
+ * Cluster documents: the fleet's clusters (state in the watch cache, labels, Runway services on
+ * them), completed by GKE (project, location, version); GKE clusters outside the fleet too.
+ */
+export function* clusterDocuments(options: {
+  clusters: ClusterCacheState[];
+  gke: Map<string, GkeFacts>;
+  servicesPerCluster: Map<string, string[]>;
+}): Generator<InfraSearchDocument> {
+  const seen = new Set<string>();
+  for (const c of options.clusters) {
+    seen.add(c.name);
+    const gke = options.gke.get(c.name);
+    yield clusterDocument({
+      name: c.name,
+      labels: { ...gke?.labels, ...c.labels },
+      status: c.state,
+      gke,
+      services: options.servicesPerCluster.get(c.name) ?? [],
+    });
+  }
+  for (const gke of options.gke.values()) {
+    if (seen.has(gke.name)) continue;
+    yield clusterDocument({
+      name: gke.name,
+      labels: gke.labels,
+      status: gke.status.toLowerCase(),
+      gke,
+      services: [],
+    });
+  }
+}
+
+function clusterDocument(c: {
+  name: string;
+  labels: Record<string, string>;
+  status: string;
+  gke?: GkeFacts;
+  /** The Runway services on it: searching a service finds its clusters. */
+  services: string[];
+}): InfraSearchDocument {
+  const region = c.labels[CLUSTER_LABELS.region] ?? c.gke?.location;
+  const env = c.labels[CLUSTER_LABELS.environment];
+  return infraDocument({
+    kind: 'cluster',
+    title: c.name,
+    entityRef: infraEntityRef.cluster(c.name),
+    owner:
+      ownerLabel(c.labels) ?? c.gke?.projectOwner ?? ownerFromLabels(undefined),
+    words: ['kubernetes cluster', c.gke ? 'gke' : '', ...c.services],
+    facts: {
+      clusters: [c.name],
+      environments: env ? [env] : [],
+      regions: region ? [region] : [],
+      project: c.gke?.projectId,
+      version: c.gke?.currentMasterVersion,
+      clusterClass: CLUSTER_CLASSES.has(c.labels[CLUSTER_CLASS_LABEL])
+        ? c.labels[CLUSTER_CLASS_LABEL]
+        : undefined,
+      workloads: c.services.length,
+      labels: labelList(c.labels),
+      status: c.status,
+    },
+  });
+}
