@@ -20,11 +20,12 @@ describe('diffJson', () => {
   });
 
   it('reads only own properties: keys named like Object.prototype members are plain keys', () => {
-    for (const [before, after] of [
+    const cases: Array<[Record<string, unknown>, Record<string, unknown>]> = [
       [{ toString: false }, {}],
       [{}, { toString: false }],
       [{ constructor: 1 }, { valueOf: 2 }],
-    ]) {
+    ];
+    for (const [before, after] of cases) {
       expect(applyJsonPatch(before, diffJson(before, after))).toEqual(after);
     }
   });
