@@ -40,13 +40,53 @@ const AGE: Column = {
   priority: 0,
 };
 
+/** The spec fields the printers read, across the kinds they print (objects are as written: all optional). */
+interface PrintedSpec {
+  containers?: unknown[];
+  nodeName?: string;
+  replicas?: number;
+  type?: string;
+  clusterIP?: string;
+  ports?: { port?: number; protocol?: string }[];
+}
+
+/** The status fields the printers read. */
+interface PrintedStatus {
+  containerStatuses?: {
+    ready?: boolean;
+    restartCount?: number;
+    state?: { waiting?: { reason?: string } };
+  }[];
+  phase?: string;
+  podIP?: string;
+  replicas?: number;
+  readyReplicas?: number;
+  updatedReplicas?: number;
+  availableReplicas?: number;
+  conditions?: { type?: string; status?: string; message?: string }[];
+}
+
+/** An Event in either shape: core/v1 and events.k8s.io/v1 (see ./events.ts). */
+interface PrintedEvent {
+  involvedObject?: { kind?: string; name?: string };
+  regarding?: { kind?: string; name?: string };
+  series?: { lastObservedTime?: string };
+  lastTimestamp?: string;
+  deprecatedLastTimestamp?: string;
+  eventTime?: string;
+  type?: string;
+  reason?: string;
+  message?: string;
+  note?: string;
+}
+
 function columnsAndCells(info: KindInfo, o: KubeObject): [Column[], unknown[]] {
-  const spec = (o.spec ?? {}) as Record<string, any>;
-  const status = (o.status ?? {}) as Record<string, any>;
+  const spec = (o.spec ?? {}) as PrintedSpec;
+  const status = (o.status ?? {}) as PrintedStatus;
   const created = age(o.metadata.creationTimestamp);
   switch (info.kind) {
     case 'Pod': {
-      const cs: any[] = status.containerStatuses ?? [];
+      const cs = status.containerStatuses ?? [];
       const total = (spec.containers ?? []).length;
       const ready = cs.filter(c => c.ready).length;
       const restarts = cs.reduce((n, c) => n + (c.restartCount ?? 0), 0);
@@ -212,14 +252,14 @@ function columnsAndCells(info: KindInfo, o: KubeObject): [Column[], unknown[]] {
           spec.type ?? 'ClusterIP',
           spec.clusterIP ?? '<none>',
           (spec.ports ?? [])
-            .map((p: any) => `${p.port}/${p.protocol ?? 'TCP'}`)
+            .map(p => `${p.port}/${p.protocol ?? 'TCP'}`)
             .join(',') || '<none>',
           created,
         ],
       ];
     case 'Event': {
       // Both shapes: core/v1 and events.k8s.io/v1 (see ./events.ts); printers/internalversion.
-      const e = o as Record<string, any>;
+      const e = o as PrintedEvent;
       const about = e.involvedObject ?? e.regarding ?? {};
       const last =
         e.series?.lastObservedTime ??
@@ -260,9 +300,7 @@ function columnsAndCells(info: KindInfo, o: KubeObject): [Column[], unknown[]] {
       ];
     }
     default: {
-      const ready = (status.conditions ?? []).find(
-        (c: any) => c.type === 'Ready',
-      );
+      const ready = (status.conditions ?? []).find(c => c.type === 'Ready');
       if (info.crd && ready) {
         return [
           [
