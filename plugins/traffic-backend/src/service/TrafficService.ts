@@ -40,6 +40,11 @@ import { TrafficHistory } from './TrafficHistory';
 
 const CLOUD_RUN_TTL_MS = 15_000;
 
+/** The start of the Cloud Run read cache's keys of one service (the entity's steps follow). */
+function cloudRunKeyPrefix(projectId: string, name: string) {
+  return `${projectId}/${name}/`;
+}
+
 /** A view without the parts that only the caller decides (permission). */
 interface EntityRoutes {
   entity: Entity;
@@ -194,7 +199,9 @@ export class TrafficService {
     const projectId = annotations[GROUNDCREW_ANNOTATIONS.gcpProject];
     const name = annotations[GROUNDCREW_ANNOTATIONS.runwayService];
     if (!gcp || !projectId || !name) return [];
-    const key = `${projectId}/${name}/${entitySteps?.join(',') ?? ''}`;
+    const key = `${cloudRunKeyPrefix(projectId, name)}${
+      entitySteps?.join(',') ?? ''
+    }`;
     let entry = this.cloudRunCache.get(key);
     if (!entry || entry.expires < Date.now()) {
       entry = {
@@ -214,9 +221,10 @@ export class TrafficService {
   /** After a change made here, the next read asks Cloud Run again. */
   private forgetCloudRun(entity: Entity) {
     const annotations = entity.metadata.annotations ?? {};
-    const prefix = `${annotations[GROUNDCREW_ANNOTATIONS.gcpProject]}/${
-      annotations[GROUNDCREW_ANNOTATIONS.runwayService]
-    }/`;
+    const prefix = cloudRunKeyPrefix(
+      annotations[GROUNDCREW_ANNOTATIONS.gcpProject],
+      annotations[GROUNDCREW_ANNOTATIONS.runwayService],
+    );
     for (const key of this.cloudRunCache.keys()) {
       if (key.startsWith(prefix)) this.cloudRunCache.delete(key);
     }
