@@ -103,6 +103,29 @@ describe('PodEventIndex', () => {
     expect(index.size()).toBe(EVENTS_PER_POD);
   });
 
+  it('drops the oldest normal event before any warning', () => {
+    const index = new PodEventIndex();
+    index.put(event('a', 1, 'Warning'));
+    index.put(event('a', 2, 'Warning'));
+    for (let i = 3; i < 12; i++) index.put(event('a', i));
+    expect(index.of('a').map(e => e.reason)).toEqual([
+      'R11',
+      'R10',
+      'R9',
+      'R2',
+      'R1',
+    ]);
+    // Only warnings: the oldest warning goes.
+    for (let i = 12; i < 20; i++) index.put(event('a', i, 'Warning'));
+    expect(index.of('a').map(e => e.reason)).toEqual([
+      'R19',
+      'R18',
+      'R17',
+      'R16',
+      'R15',
+    ]);
+  });
+
   it('drops a pod with its events, and keeps only warnings of a ready pod', () => {
     const index = new PodEventIndex();
     index.put(event('a', 1));
@@ -210,7 +233,9 @@ describe('pod events in the watch cache, against the sandbox', () => {
   it('keeps only the warnings of a pod once it is ready', async () => {
     const uid = await createPod('late', undefined, 'missing-1.0.0');
     await eventually(() =>
-      cache.podEvents(CLUSTER, uid).some(e => e.reason === 'Pulling'),
+      cache
+        .podEvents(CLUSTER, uid)
+        .some(e => e.message === 'Error: ImagePullBackOff'),
     );
     // The image is fixed (a pod's image may change): the next pull succeeds, the pod gets ready.
     await core.patchNamespacedPod(
@@ -236,9 +261,20 @@ describe('pod events in the watch cache, against the sandbox', () => {
         c => c.type === 'Ready' && c.status === 'True',
       );
       const events = cache.podEvents(CLUSTER, uid);
-      return ready && events.every(e => e.type === 'Warning') && events;
+      return (
+        ready &&
+        events.every(e => e.type === 'Warning') &&
+        events.some(e => e.message === 'Error: ErrImagePull') &&
+        events
+      );
     });
-    expect(kept.map(e => e.message)).toContain('Error: ErrImagePull');
+    // Why the pod was not ready outlived the normal events of its recovery.
+    expect(kept.map(e => e.message)).toEqual(
+      expect.arrayContaining([
+        'Error: ErrImagePull',
+        'Error: ImagePullBackOff',
+      ]),
+    );
     // The API server still has the Normal ones; the cache does not hold them for a ready pod.
     const normal = await core.listNamespacedEvent({
       namespace: 'default',

@@ -28,7 +28,7 @@ export interface CachedPodEvent extends CachedMeta {
 
 /** Longer messages (a pull error can hold a long registry answer) are cut. */
 export const MAX_EVENT_MESSAGE = 500;
-/** Events kept per pod: the newest. */
+/** Events kept per pod: the newest, warnings before normal events. */
 export const EVENTS_PER_POD = 5;
 
 /** Only events about pods are listed and watched (the server filters). */
@@ -81,7 +81,8 @@ const newestFirst = (a: CachedPodEvent, b: CachedPodEvent) =>
   b.name.localeCompare(a.name);
 
 /**
- * The last {@link EVENTS_PER_POD} events of each pod in one cluster. Bounded: an event of a pod
+ * The last {@link EVENTS_PER_POD} events of each pod in one cluster, warnings kept before normal
+ * events. Bounded: an event of a pod
  * that the cache does not hold (gone, or never seen once pods are listed) is not kept, and a
  * pod's events go with the pod.
  */
@@ -98,7 +99,12 @@ export class PodEventIndex {
     );
     list.push(event);
     list.sort(newestFirst);
-    if (list.length > this.perPod) list.length = this.perPod;
+    // Over the bound, the oldest normal event goes first: why a pod failed (a pull error, a
+    // back-off) outlives the Pulling/Started of its recovery.
+    while (list.length > this.perPod) {
+      const normal = list.map(e => e.type).lastIndexOf('Normal');
+      list.splice(normal >= 0 ? normal : list.length - 1, 1);
+    }
     this.byPod.set(event.podUid, list);
     return list.includes(event);
   }
