@@ -26,7 +26,9 @@ describe('GcpProjectPicker', () => {
       title: 'GCP project',
     });
     const box = screen.getByRole('textbox', { name: /GCP project/ });
-    await userEvent.type(box, 'check');
+    // Keystrokes without a pause between them (a fast typist): none waits for a timer, so however
+    // slow the machine, the debounce cannot fire between two of them.
+    await userEvent.setup({ delay: null }).type(box, 'check');
     const option = await screen.findByRole('option', {
       name: /Checkout Staging/,
     });
