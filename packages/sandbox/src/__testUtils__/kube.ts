@@ -1,4 +1,4 @@
-import { KubeConfig } from '@kubernetes/client-node';
+import { KubeConfig, V1Status } from '@kubernetes/client-node';
 import { kubeConfigOptions } from '../kubeconfig';
 import type { Sandbox } from '../sandbox';
 
@@ -12,17 +12,20 @@ export function kubeConfigFor(
   return kc;
 }
 
-/** The Status body of a client-node ApiException. */
-export function statusOf(e: unknown): any {
-  const body = (e as { body?: unknown }).body;
+/** The Status body of a client-node ApiException (fails the test when there is none). */
+export function statusOf(e: unknown): V1Status {
+  let body = (e as { body?: unknown } | undefined)?.body;
   if (typeof body === 'string') {
     try {
-      return JSON.parse(body);
+      body = JSON.parse(body);
     } catch {
-      return body;
+      // Not JSON: reported below with the body.
     }
   }
-  return body;
+  if (!body || typeof body !== 'object' || !('kind' in body)) {
+    throw new Error(`expected a Status body, got ${JSON.stringify(body)}`);
+  }
+  return body as V1Status;
 }
 
 export async function eventually<T>(

@@ -3,7 +3,9 @@ import {
   CoreV1Api,
   KubernetesObject,
   KubernetesObjectApi,
+  PodMetric,
 } from '@kubernetes/client-node';
+import type { HelmReleaseSpec } from './flux/helmController';
 import { startSandbox, Sandbox } from '../sandbox';
 import { FAST, kubeConfigFor, statusOf } from '../__testUtils__/kube';
 
@@ -20,12 +22,12 @@ describe('kubernetes imitation: discovery, CRUD, selectors, errors', () => {
     const client = KubernetesObjectApi.makeApiClient(
       kubeConfigFor(sandbox, 'gke-prod-us-east1'),
     );
-    const hr = await client.read<KubernetesObject & { spec: any }>({
+    const hr = await client.read<KubernetesObject & { spec: HelmReleaseSpec }>({
       apiVersion: 'helm.toolkit.fluxcd.io/v2',
       kind: 'HelmRelease',
       metadata: { name: 'ai-gateway', namespace: 'ai-gateway' },
     });
-    expect(hr.spec.chart.spec.chart).toBe('runway-service');
+    expect(hr.spec.chart?.spec?.chart).toBe('runway-service');
 
     const created = await client.create({
       apiVersion: 'networking.istio.io/v1beta1',
@@ -174,7 +176,7 @@ describe('kubernetes imitation: discovery, CRUD, selectors, errors', () => {
       reason: 'Invalid',
       code: 422,
     });
-    expect(status.details.causes).toEqual([
+    expect(status.details?.causes).toEqual([
       expect.objectContaining({
         field: 'metadata.name',
         reason: 'FieldValueInvalid',
@@ -188,7 +190,7 @@ describe('kubernetes imitation: discovery, CRUD, selectors, errors', () => {
       })
       .catch(e => e);
     expect(missing.code).toBe(422);
-    expect(statusOf(missing).details.causes[0]).toMatchObject({
+    expect(statusOf(missing).details?.causes?.[0]).toMatchObject({
       field: 'metadata.name',
       reason: 'FieldValueRequired',
     });
@@ -200,7 +202,7 @@ describe('kubernetes imitation: discovery, CRUD, selectors, errors', () => {
       })
       .catch(e => e);
     expect(wrongNs.code).toBe(422);
-    expect(statusOf(wrongNs).details.causes[0].field).toBe(
+    expect(statusOf(wrongNs).details?.causes?.[0].field).toBe(
       'metadata.namespace',
     );
 
@@ -228,9 +230,10 @@ describe('kubernetes imitation: discovery, CRUD, selectors, errors', () => {
       })
       .catch(e => e);
     expect(badDeploy.code).toBe(422);
-    expect(statusOf(badDeploy).details.causes.map((c: any) => c.field)).toEqual(
-      ['spec.template.metadata.labels', 'spec.template.spec.containers'],
-    );
+    expect(statusOf(badDeploy).details?.causes?.map(c => c.field)).toEqual([
+      'spec.template.metadata.labels',
+      'spec.template.spec.containers',
+    ]);
     void client;
   });
 
@@ -324,12 +327,10 @@ describe('kubernetes imitation: discovery, CRUD, selectors, errors', () => {
   it('serves pod metrics derived from running pods', async () => {
     const kc = kubeConfigFor(sandbox, 'gke-prod-us-east1');
     const client = KubernetesObjectApi.makeApiClient(kc);
-    const list = await client.list(
-      'metrics.k8s.io/v1beta1',
-      'PodMetrics',
-      'ai-gateway',
-    );
+    const list = await client.list<
+      KubernetesObject & Pick<PodMetric, 'containers'>
+    >('metrics.k8s.io/v1beta1', 'PodMetrics', 'ai-gateway');
     expect(list.items.length).toBeGreaterThanOrEqual(3);
-    expect((list.items[0] as any).containers[0].usage.cpu).toMatch(/n$/);
+    expect(list.items[0].containers[0].usage.cpu).toMatch(/n$/);
   });
 });

@@ -6,9 +6,16 @@ import {
   KubernetesObjectApi,
   PatchStrategy,
   setHeaderOptions,
+  V1ConfigMap,
+  V1Deployment,
 } from '@kubernetes/client-node';
 import { startSandbox, Sandbox } from '../sandbox';
-import { FAST, kubeConfigFor, statusOf } from '../__testUtils__/kube';
+import {
+  eventually,
+  FAST,
+  kubeConfigFor,
+  statusOf,
+} from '../__testUtils__/kube';
 
 describe('kubernetes imitation: server-side apply and patches', () => {
   let sandbox: Sandbox;
@@ -28,7 +35,7 @@ describe('kubernetes imitation: server-side apply and patches', () => {
   const deployment = (
     replicas: number,
     image = 'nginx:1.25',
-  ): KubernetesObject & { spec: any } => ({
+  ): V1Deployment => ({
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: { name: 'web', namespace: 'default', labels: { app: 'web' } },
@@ -41,7 +48,13 @@ describe('kubernetes imitation: server-side apply and patches', () => {
       },
     },
   });
-  const apply = (obj: KubernetesObject, manager: string, force?: boolean) =>
+  /** managedFields' `fieldsV1`: a tree of `f:`/`k:` keys. */
+  type FieldsV1 = { [key: string]: FieldsV1 };
+  const apply = <T extends KubernetesObject>(
+    obj: T,
+    manager: string,
+    force?: boolean,
+  ) =>
     objects.patch(
       obj,
       undefined,
@@ -62,18 +75,27 @@ describe('kubernetes imitation: server-side apply and patches', () => {
       apiVersion: 'apps/v1',
       fieldsType: 'FieldsV1',
     });
-    expect((entry!.fieldsV1 as any)['f:spec']['f:replicas']).toEqual({});
+    const fields: FieldsV1 = entry!.fieldsV1;
+    expect(fields['f:spec']['f:replicas']).toEqual({});
     expect(
-      (entry!.fieldsV1 as any)['f:spec']['f:template']['f:spec'][
-        'f:containers'
-      ]['k:{"name":"app"}']['f:image'],
+      fields['f:spec']['f:template']['f:spec']['f:containers'][
+        'k:{"name":"app"}'
+      ]['f:image'],
     ).toEqual({});
 
-    // The deployment controller writes status meanwhile, so compare with the live object.
-    const live = await objects.read({
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name: 'web', namespace: 'default' },
+    // The controllers write status until the rollout is done (a busy machine may still be
+    // rolling out now), so compare with the live object once it has settled.
+    const apps = kubeConfigFor(sandbox).makeApiClient(AppsV1Api);
+    const live = await eventually(async () => {
+      const d = await apps.readNamespacedDeployment({
+        namespace: 'default',
+        name: 'web',
+      });
+      expect(d.status?.availableReplicas).toBe(2);
+      expect(
+        d.status?.conditions?.find(c => c.type === 'Progressing')?.reason,
+      ).toBe('NewReplicaSetAvailable');
+      return d;
     });
     const again = await apply(deployment(2), 'groundcrew');
     expect(again.metadata?.resourceVersion).toBe(
@@ -88,7 +110,7 @@ describe('kubernetes imitation: server-side apply and patches', () => {
     expect(changed.metadata?.generation).toBe(2);
 
     // Without controllers in the way: a ConfigMap.
-    const cm = {
+    const cm: V1ConfigMap = {
       apiVersion: 'v1',
       kind: 'ConfigMap',
       metadata: { name: 'c', namespace: 'default' },
@@ -115,7 +137,7 @@ describe('kubernetes imitation: server-side apply and patches', () => {
       code: 409,
     });
     expect(status.message).toContain('conflict with "groundcrew"');
-    expect(status.details.causes).toEqual([
+    expect(status.details?.causes).toEqual([
       expect.objectContaining({
         type: 'FieldManagerConflict',
         field: '.spec.replicas',
@@ -125,12 +147,13 @@ describe('kubernetes imitation: server-side apply and patches', () => {
     // The same value is shared ownership, not a conflict.
     await expect(apply(deployment(2), 'someone-else')).resolves.toBeTruthy();
 
-    const forced = (await apply(deployment(5), 'someone-else', true)) as any;
-    expect(forced.spec.replicas).toBe(5);
-    const mine = forced.metadata.managedFields.find(
-      (m: any) => m.manager === 'groundcrew',
+    const forced = await apply(deployment(5), 'someone-else', true);
+    expect(forced.spec?.replicas).toBe(5);
+    const mine = forced.metadata?.managedFields?.find(
+      m => m.manager === 'groundcrew',
     );
-    expect(mine.fieldsV1['f:spec']['f:replicas']).toBeUndefined();
+    const mineFields: FieldsV1 = mine!.fieldsV1;
+    expect(mineFields['f:spec']['f:replicas']).toBeUndefined();
   });
 
   it('takes ownership through updates (kubectl scale), so a later apply conflicts', async () => {
@@ -147,15 +170,15 @@ describe('kubernetes imitation: server-side apply and patches', () => {
     );
     const err = await apply(deployment(2), 'groundcrew').catch(e => e);
     expect(err.code).toBe(409);
-    expect(statusOf(err).details.causes[0].message).toContain('"kubectl"');
+    expect(statusOf(err).details?.causes?.[0].message).toContain('"kubectl"');
   });
 
   it('removes fields a manager stops applying', async () => {
     const withLabel = deployment(1);
     withLabel.metadata!.labels = { app: 'web', tier: 'frontend' };
     await apply(withLabel, 'groundcrew');
-    const without = (await apply(deployment(1), 'groundcrew')) as any;
-    expect(without.metadata.labels).toEqual({ app: 'web' });
+    const without = await apply(deployment(1), 'groundcrew');
+    expect(without.metadata?.labels).toEqual({ app: 'web' });
   });
 
   it('requires fieldManager for apply (422) and accepts YAML bodies', async () => {
@@ -174,7 +197,7 @@ describe('kubernetes imitation: server-side apply and patches', () => {
     const cluster = sandbox.kubernetes.clusters[0];
     const yamlBody =
       'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-yaml\n  namespace: default\ndata:\n  k: v\n';
-    const res = await new Promise<{ status: number; body: any }>(
+    const res = await new Promise<{ status: number; body: unknown }>(
       (resolve, reject) => {
         const req = https.request(
           `${cluster.url}/api/v1/namespaces/default/configmaps/from-yaml?fieldManager=yaml-test`,

@@ -11,6 +11,7 @@ import {
 } from '@kubernetes/client-node';
 import { startSandbox, Sandbox } from '../sandbox';
 import { eventually, FAST, kubeConfigFor } from '../__testUtils__/kube';
+import type { Table } from './tables';
 
 // Starting a sandbox makes a CA and certificates: slow on a busy machine.
 jest.setTimeout(60_000);
@@ -282,7 +283,22 @@ describe('kubernetes imitation: Events (core/v1 and events.k8s.io/v1)', () => {
   it('streams Events to kubectl-style watches of both groups', async () => {
     const rv = (await core.listNamespacedEvent({ namespace: NS })).metadata!
       .resourceVersion!;
-    const seen: Record<string, Array<{ type: string; object: any }>> = {
+    /** What is read here of an Event of either group (a watch hands over the JSON). */
+    interface WatchedEvent {
+      apiVersion: string;
+      metadata: { name: string };
+      reason?: string;
+      /** core/v1 */
+      message?: string;
+      involvedObject?: { name?: string };
+      /** events.k8s.io/v1 */
+      note?: string;
+      regarding?: { name?: string };
+    }
+    const seen: Record<
+      string,
+      Array<{ type: string; object: WatchedEvent }>
+    > = {
       core: [],
       next: [],
     };
@@ -319,11 +335,11 @@ describe('kubernetes imitation: Events (core/v1 and events.k8s.io/v1)', () => {
       const coreScheduled = seen.core.find(
         e =>
           e.object.reason === 'Scheduled' &&
-          e.object.involvedObject.name === name,
+          e.object.involvedObject?.name === name,
       )!;
       const nextScheduled = seen.next.find(
         e =>
-          e.object.reason === 'Scheduled' && e.object.regarding.name === name,
+          e.object.reason === 'Scheduled' && e.object.regarding?.name === name,
       )!;
       expect(coreScheduled.object.apiVersion).toBe('v1');
       expect(nextScheduled.object.apiVersion).toBe('events.k8s.io/v1');
@@ -338,7 +354,7 @@ describe('kubernetes imitation: Events (core/v1 and events.k8s.io/v1)', () => {
 
   it('prints Events as kubectl get events does', async () => {
     const cluster = sandbox.kubernetes.clusters[0];
-    const table = await new Promise<any>((resolve, reject) => {
+    const table = await new Promise<Table>((resolve, reject) => {
       https
         .get(
           `${cluster.url}/apis/events.k8s.io/v1/namespaces/${NS}/events?limit=500`,
@@ -359,12 +375,16 @@ describe('kubernetes imitation: Events (core/v1 and events.k8s.io/v1)', () => {
         .on('error', reject);
     });
     expect(table.kind).toBe('Table');
-    expect(
-      table.columnDefinitions.map((c: { name: string }) => c.name),
-    ).toEqual(['Last Seen', 'Type', 'Reason', 'Object', 'Message']);
-    const started = table.rows.find((r: any) => r.cells[2] === 'Started');
-    expect(started.cells[3]).toMatch(/^pod\//);
-    expect(started.cells[4]).toBe('Started container app');
+    expect(table.columnDefinitions.map(c => c.name)).toEqual([
+      'Last Seen',
+      'Type',
+      'Reason',
+      'Object',
+      'Message',
+    ]);
+    const started = table.rows.find(r => r.cells[2] === 'Started');
+    expect(started?.cells[3]).toMatch(/^pod\//);
+    expect(started?.cells[4]).toBe('Started container app');
   });
 
   it('creates an Event through events.k8s.io/v1 and reads it through core/v1', async () => {

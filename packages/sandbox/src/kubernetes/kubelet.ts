@@ -2,7 +2,13 @@ import type { ClusterState } from './cluster';
 import { EventRecorder, involved } from './events';
 import type { KindInfo } from './kinds';
 import { pickNode, podStatus } from './pods';
-import type { KubeObject } from './types';
+import type {
+  Container,
+  ContainerStatus,
+  Pod,
+  PodSpec,
+  PodStatus,
+} from './types';
 
 /*
  * The scheduler and the kubelet of the imitation, for one pod: scheduled → images pulled →
@@ -19,8 +25,6 @@ import type { KubeObject } from './types';
  *   `BackOff` restarting failed container (CrashLoopBackOff), restartCount growing.
  * Back-off doubles from `backOffMs` up to `backOffMaxMs` (the kubelet's 10 s and 5 min).
  */
-
-type Rec = Record<string, any>;
 
 export interface KubeletTimings {
   podStartDelayMs: number;
@@ -61,7 +65,10 @@ export function quantity(value: unknown): number {
 }
 
 /** Why no node fits the pod, in the scheduler's words; undefined when one does. */
-export function unschedulable(spec: Rec, nodes: number): string | undefined {
+export function unschedulable(
+  spec: PodSpec,
+  nodes: number,
+): string | undefined {
   const preemption = `preemption: 0/${nodes} nodes are available: ${nodes}`;
   const selector = (spec.nodeSelector ?? {}) as Record<string, string>;
   const mismatch = Object.entries(selector).some(
@@ -71,7 +78,7 @@ export function unschedulable(spec: Rec, nodes: number): string | undefined {
     return `0/${nodes} nodes are available: ${nodes} node(s) didn't match Pod's node affinity/selector. ${preemption} Preemption is not helpful for scheduling.`;
   }
   const total = { cpu: 0, memory: 0 };
-  for (const c of (spec.containers ?? []) as Rec[]) {
+  for (const c of spec.containers ?? []) {
     total.cpu += quantity(c.resources?.requests?.cpu);
     total.memory += quantity(c.resources?.requests?.memory);
   }
@@ -93,7 +100,7 @@ export function unpullable(image: string): boolean {
 }
 
 /** The exit code of a container that exits as soon as it starts, else undefined. */
-export function exitCode(container: Rec): number | undefined {
+export function exitCode(container: Container): number | undefined {
   const line = [...(container.command ?? []), ...(container.args ?? [])]
     .map(String)
     .join(' ')
@@ -110,11 +117,14 @@ function pullError(image: string): string {
 const containerField = (name: string) => `spec.containers{${name}}`;
 
 /** The status with some containers' state replaced. */
-function withContainers(status: Rec, change: (c: Rec) => Rec | undefined): Rec {
+function withContainers(
+  status: PodStatus,
+  change: (c: ContainerStatus) => ContainerStatus | undefined,
+): PodStatus {
   return {
     ...status,
     containerStatuses: (status.containerStatuses ?? []).map(
-      (c: Rec) => change(c) ?? c,
+      c => change(c) ?? c,
     ),
   };
 }
@@ -138,9 +148,8 @@ export class Kubelet {
   }
 
   /** Takes a new, unscheduled pod through its life. */
-  start(pod: KubeObject) {
-    const spec = pod.spec as Rec | undefined;
-    const status = pod.status as Rec | undefined;
+  start(pod: Pod) {
+    const { spec, status } = pod;
     if (!spec || spec.nodeName || (status?.phase && status.phase !== 'Pending'))
       return;
     const delay = Math.floor(this.options.timings.podStartDelayMs / 2);
@@ -155,13 +164,17 @@ export class Kubelet {
   }
 
   /** The pod now, if it is still the same pod. */
-  private current(pod: KubeObject): KubeObject | undefined {
+  private current(pod: Pod): Pod | undefined {
     const { namespace = '', name = '' } = pod.metadata;
-    const cur = this.options.state.store.get(this.pod, namespace, name);
+    const cur: Pod | undefined = this.options.state.store.get(
+      this.pod,
+      namespace,
+      name,
+    );
     return cur && cur.metadata.uid === pod.metadata.uid ? cur : undefined;
   }
 
-  private writeStatus(pod: KubeObject, status: Rec) {
+  private writeStatus(pod: Pod, status: PodStatus) {
     this.options.state.writeStatus(
       this.pod,
       pod.metadata.namespace ?? '',
@@ -171,25 +184,22 @@ export class Kubelet {
     );
   }
 
-  private schedule(pod: KubeObject, attempt: number) {
+  private schedule(pod: Pod, attempt: number) {
     const cur = this.current(pod);
     if (!cur) return;
     const { state, events, nodes, after } = this.options;
     const { namespace = '', name = '', uid } = cur.metadata;
-    const why = unschedulable(cur.spec as Rec, nodes.length);
+    const spec = cur.spec!;
+    const why = unschedulable(spec, nodes.length);
     if (why) {
       events.scheduler(involved(cur), 'Scheduling', {
         type: 'Warning',
         reason: 'FailedScheduling',
         message: why,
       });
-      const pending = podStatus({
-        spec: cur.spec as Rec,
-        phase: 'Pending',
-        name,
-      });
-      (pending.conditions as Rec[])[0].message = why;
-      const before = (cur.status as Rec | undefined)?.conditions?.[0];
+      const pending = podStatus({ spec, phase: 'Pending', name });
+      pending.conditions![0].message = why;
+      const before = cur.status?.conditions?.[0];
       if (before?.message !== why) this.writeStatus(cur, pending);
       after(`${uid}:schedule`, this.backOff(attempt), () =>
         this.schedule(cur, attempt + 1),
@@ -197,7 +207,7 @@ export class Kubelet {
       return;
     }
     const nodeName = pickNode(nodes, name);
-    const bound = state.writeAsController(
+    const bound: Pod = state.writeAsController(
       {
         apiVersion: 'v1',
         kind: 'Pod',
@@ -213,7 +223,7 @@ export class Kubelet {
     });
     this.writeStatus(
       bound,
-      podStatus({ spec: bound.spec as Rec, phase: 'Scheduled', name }),
+      podStatus({ spec: bound.spec!, phase: 'Scheduled', name }),
     );
     const { podStartDelayMs } = this.options.timings;
     after(`${uid}:run`, podStartDelayMs - Math.floor(podStartDelayMs / 2), () =>
@@ -222,7 +232,7 @@ export class Kubelet {
   }
 
   private kubeletEvent(
-    pod: KubeObject,
+    pod: Pod,
     container: string,
     type: 'Normal' | 'Warning',
     reason: string,
@@ -230,16 +240,16 @@ export class Kubelet {
   ) {
     this.options.events.kubelet(
       involved(pod, containerField(container)),
-      String((pod.spec as Rec).nodeName),
+      String(pod.spec!.nodeName),
       { type, reason, message },
     );
   }
 
-  private pull(pod: KubeObject, attempt: number) {
+  private pull(pod: Pod, attempt: number) {
     const cur = this.current(pod);
     if (!cur) return;
-    const spec = cur.spec as Rec;
-    const containers = (spec.containers ?? []) as Rec[];
+    const spec = cur.spec!;
+    const containers = spec.containers ?? [];
     const failing = containers.filter(c => unpullable(String(c.image)));
     for (const c of containers) {
       const bad = failing.includes(c);
@@ -252,7 +262,13 @@ export class Kubelet {
         `Pulling image "${c.image}"`,
       );
       if (bad) {
-        this.kubeletEvent(cur, c.name, 'Warning', 'Failed', pullError(c.image));
+        this.kubeletEvent(
+          cur,
+          c.name,
+          'Warning',
+          'Failed',
+          pullError(String(c.image)),
+        );
         this.kubeletEvent(
           cur,
           c.name,
@@ -280,7 +296,7 @@ export class Kubelet {
           spec,
           phase: 'Scheduled',
           name: cur.metadata.name!,
-          startTime: (cur.status as Rec | undefined)?.startTime,
+          startTime: cur.status?.startTime ?? undefined,
         }),
         c =>
           failing.some(f => f.name === c.name)
@@ -330,11 +346,11 @@ export class Kubelet {
     );
   }
 
-  private run(pod: KubeObject, restarts: number) {
+  private run(pod: Pod, restarts: number) {
     const cur = this.current(pod);
     if (!cur) return;
-    const spec = cur.spec as Rec;
-    const containers = (spec.containers ?? []) as Rec[];
+    const spec = cur.spec!;
+    const containers = spec.containers ?? [];
     const crashing = containers.filter(c => exitCode(c) !== undefined);
     for (const c of restarts === 0 ? containers : crashing) {
       if (restarts > 0) {
@@ -362,7 +378,7 @@ export class Kubelet {
       );
     }
     const name = cur.metadata.name!;
-    const startTime = (cur.status as Rec | undefined)?.startTime;
+    const startTime = cur.status?.startTime ?? undefined;
     const { after, timings } = this.options;
     const uid = cur.metadata.uid;
     const running = podStatus({
@@ -380,19 +396,19 @@ export class Kubelet {
         this.writeStatus(
           now,
           podStatus({
-            spec: now.spec as Rec,
+            spec: now.spec!,
             phase: 'Ready',
             name,
-            startTime: (now.status as Rec)?.startTime,
+            startTime: now.status?.startTime ?? undefined,
           }),
         );
       });
       return;
     }
-    const others = (c: Rec) => !crashing.some(x => x.name === c.name);
+    const others = (c: ContainerStatus) =>
+      !crashing.some(x => x.name === c.name);
     // A restarted container keeps how its last run ended, as the kubelet reports it.
-    const before = ((cur.status as Rec | undefined)?.containerStatuses ??
-      []) as Rec[];
+    const before = cur.status?.containerStatuses ?? [];
     this.writeStatus(
       cur,
       withContainers(running, c =>
@@ -444,7 +460,8 @@ export class Kubelet {
               },
               lastState: {
                 terminated: {
-                  exitCode: exitCode(crashed),
+                  // `crashing` holds only containers that exit.
+                  exitCode: exitCode(crashed)!,
                   reason: 'Error',
                   startedAt: c.state?.running?.startedAt ?? finishedAt,
                   finishedAt,

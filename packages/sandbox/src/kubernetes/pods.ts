@@ -1,6 +1,15 @@
 import { createHash } from 'node:crypto';
 import { isPlainObject } from './patch';
-import type { KubeObject, ManagedFieldsEntry, OwnerReference } from './types';
+import type {
+  ContainerStatus,
+  ManagedFieldsEntry,
+  OwnerReference,
+  Pod,
+  PodCondition,
+  PodSpec,
+  PodStatus,
+  PodTemplateSpec,
+} from './types';
 
 const SAFE_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
@@ -81,11 +90,8 @@ const now = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 type PodPhase = 'Pending' | 'Scheduled' | 'Running' | 'Ready';
 
 /** Fills in what the API server's defaulting and the service-account admission add to a pod spec. */
-export function defaultPodSpec(
-  spec: Record<string, any>,
-  tokenVolume: string,
-): Record<string, any> {
-  const containers = (spec.containers ?? []).map((c: Record<string, any>) => ({
+export function defaultPodSpec(spec: PodSpec, tokenVolume: string): PodSpec {
+  const containers = (spec.containers ?? []).map(c => ({
     ...c,
     imagePullPolicy:
       c.imagePullPolicy ??
@@ -93,7 +99,7 @@ export function defaultPodSpec(
     resources: c.resources ?? {},
     terminationMessagePath: c.terminationMessagePath ?? '/dev/termination-log',
     terminationMessagePolicy: c.terminationMessagePolicy ?? 'File',
-    ports: c.ports?.map((p: Record<string, unknown>) => ({
+    ports: c.ports?.map(p => ({
       protocol: 'TCP',
       ...p,
     })),
@@ -169,13 +175,13 @@ export function defaultPodSpec(
 
 /** The status of a pod at a point of its life: Pending → Scheduled (creating) → Running → Ready. */
 export function podStatus(opts: {
-  spec: Record<string, any>;
+  spec: PodSpec;
   phase: PodPhase;
   name: string;
   uid?: string;
   startTime?: string;
   restartCount?: number;
-}): Record<string, unknown> {
+}): PodStatus {
   const { spec, phase, name } = opts;
   const t = opts.startTime ?? now();
   if (phase === 'Pending') {
@@ -201,8 +207,8 @@ export function podStatus(opts: {
   const cond = (
     type: string,
     status: boolean,
-    extra: Record<string, unknown> = {},
-  ) => ({
+    extra: Partial<PodCondition> = {},
+  ): PodCondition => ({
     type,
     status: status ? 'True' : 'False',
     lastProbeTime: null,
@@ -213,7 +219,7 @@ export function podStatus(opts: {
     reason: 'ContainersNotReady',
     message: `containers with unready status: [${names.join(' ')}]`,
   });
-  const names = (spec.containers ?? []).map((c: { name: string }) => c.name);
+  const names = (spec.containers ?? []).map(c => c.name);
   return {
     phase: running ? 'Running' : 'Pending',
     conditions: [
@@ -229,9 +235,9 @@ export function podStatus(opts: {
     qosClass: 'Burstable',
     startTime: t,
     containerStatuses: (spec.containers ?? []).map(
-      (c: Record<string, any>, i: number) => ({
+      (c, i): ContainerStatus => ({
         name: c.name,
-        image: c.image,
+        image: c.image!,
         imageID: running
           ? `${String(c.image).split(':')[0]}@sha256:${createHash('sha256')
               .update(String(c.image))
@@ -251,15 +257,13 @@ export function podStatus(opts: {
         state: running
           ? { running: { startedAt: t } }
           : { waiting: { reason: 'ContainerCreating' } },
-        volumeMounts: (c.volumeMounts ?? []).map(
-          (m: Record<string, unknown>) => ({
-            mountPath: m.mountPath,
-            name: m.name,
-            ...(m.readOnly
-              ? { readOnly: true, recursiveReadOnly: 'Disabled' }
-              : {}),
-          }),
-        ),
+        volumeMounts: (c.volumeMounts ?? []).map(m => ({
+          mountPath: m.mountPath,
+          name: m.name,
+          ...(m.readOnly
+            ? { readOnly: true, recursiveReadOnly: 'Disabled' }
+            : {}),
+        })),
       }),
     ),
   };
@@ -334,7 +338,7 @@ const KUBELET_FIELDS: ManagedFieldsEntry['fieldsV1'] = {
  * like a real one.
  */
 export function podFromTemplate(opts: {
-  template: Record<string, any>;
+  template: PodTemplateSpec;
   name: string;
   namespace: string;
   generateName?: string;
@@ -347,11 +351,13 @@ export function podFromTemplate(opts: {
   /** Shared managedFields entries (benchmarks share them between pods to save memory). */
   managedFields?: ManagedFieldsEntry[];
   /** A pre-defaulted spec to share between pods (must already hold nodeName when scheduled). */
-  spec?: Record<string, any>;
-}): KubeObject {
+  spec?: PodSpec;
+}): Pod {
   const { template, name, namespace, phase } = opts;
   const tokenVolume = `kube-api-access-${stableSuffix(name, 5)}`;
-  let spec = opts.spec ?? defaultPodSpec(template.spec ?? {}, tokenVolume);
+  let spec =
+    opts.spec ??
+    defaultPodSpec(template.spec ?? { containers: [] }, tokenVolume);
   if (phase !== 'Pending' && opts.nodeName && !opts.spec)
     spec = { ...spec, nodeName: opts.nodeName };
   const t = opts.creationTimestamp ?? now();

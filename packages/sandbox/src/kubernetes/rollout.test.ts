@@ -2,6 +2,7 @@ import {
   AppsV1Api,
   CoreV1Api,
   KubeConfig,
+  KubernetesObject,
   KubernetesObjectApi,
   PatchStrategy,
   setHeaderOptions,
@@ -10,8 +11,19 @@ import {
 } from '@kubernetes/client-node';
 import { startSandbox, Sandbox } from '../sandbox';
 import { eventually, FAST, kubeConfigFor } from '../__testUtils__/kube';
+import type { Condition } from './types';
 
-type Seen = { type: string; kind: string; rv: number; object: any };
+/** What is read here of a condition, a pod's or a HelmRelease's. */
+type Conditions = Array<Pick<Condition, 'type' | 'status'>>;
+
+/** What is read here of a watched ReplicaSet or pod (a watch hands over the JSON). */
+interface Watched {
+  metadata: { name: string; resourceVersion: string };
+  spec?: { replicas?: number };
+  status?: { replicas?: number; phase?: string; conditions?: Conditions };
+}
+
+type Seen = { type: string; kind: string; rv: number; object: Watched };
 
 function watchAll(
   kc: KubeConfig,
@@ -24,7 +36,7 @@ function watchAll(
       new Watch(kc).watch(
         path,
         { resourceVersion: rv },
-        (type, object) =>
+        (type, object: Watched) =>
           sink.push({
             type,
             kind,
@@ -37,9 +49,9 @@ function watchAll(
   );
 }
 
-const isReady = (pod: any) =>
+const isReady = (pod: { status?: { conditions?: Conditions } }) =>
   (pod.status?.conditions ?? []).some(
-    (c: any) => c.type === 'Ready' && c.status === 'True',
+    c => c.type === 'Ready' && c.status === 'True',
   );
 
 async function settledWith(apps: AppsV1Api, replicas: number) {
@@ -187,7 +199,7 @@ describe('kubernetes imitation: Deployment controller', () => {
       const old = seen
         .filter(e => e.kind === 'rs' && e.object.metadata.name === oldRs)
         .at(-1);
-      expect(old?.object.status.replicas).toBe(0);
+      expect(old?.object.status?.replicas).toBe(0);
     });
     controllers.forEach(c => c.abort());
 
@@ -205,6 +217,7 @@ describe('kubernetes imitation: Deployment controller', () => {
       e =>
         e.kind === 'rs' &&
         e.object.metadata.name === oldRs &&
+        e.object.spec?.replicas !== undefined &&
         e.object.spec.replicas < 3,
     )!;
     expect(newRsAdded.rv).toBeLessThan(firstNewPodReady.rv);
@@ -224,7 +237,7 @@ describe('kubernetes imitation: Deployment controller', () => {
     for (const name of newPods) {
       const states = seen
         .filter(e => e.kind === 'pod' && e.object.metadata.name === name)
-        .map(e => (isReady(e.object) ? 'Ready' : e.object.status.phase));
+        .map(e => (isReady(e.object) ? 'Ready' : e.object.status?.phase));
       const compact = states.filter((s, i) => s !== states[i - 1]);
       expect(compact).toEqual(['Pending', 'Running', 'Ready']);
     }
@@ -321,15 +334,19 @@ describe('kubernetes imitation: Deployment controller', () => {
       spec: { chart: { spec: { chart: 'runway-service', version: '1.2.3' } } },
     } as never);
     await eventually(async () => {
-      const hr = (await objects.read({
+      const hr = await objects.read<
+        KubernetesObject & {
+          status?: { lastAppliedRevision?: string; conditions?: Conditions };
+        }
+      >({
         apiVersion: 'helm.toolkit.fluxcd.io/v2',
         kind: 'HelmRelease',
         metadata: { name: 'svc', namespace: 'default' },
-      })) as any;
-      expect(hr.status.lastAppliedRevision).toBe('1.2.3');
-      expect(
-        hr.status.conditions.find((c: any) => c.type === 'Ready').status,
-      ).toBe('True');
+      });
+      expect(hr.status?.lastAppliedRevision).toBe('1.2.3');
+      expect(hr.status?.conditions?.find(c => c.type === 'Ready')?.status).toBe(
+        'True',
+      );
     });
   });
 });

@@ -1,8 +1,16 @@
 import https from 'node:https';
-import { AuthorizationV1Api } from '@kubernetes/client-node';
+import {
+  AuthorizationV1Api,
+  V1APIResourceList,
+  V1ListMeta,
+  V1SelfSubjectAccessReview,
+  V1Status,
+} from '@kubernetes/client-node';
 import { startSandbox, Sandbox } from '../sandbox';
 import { FAST, kubeConfigFor, statusOf } from '../__testUtils__/kube';
 import type { Problem } from './problems';
+import type { Table } from './tables';
+import type { Deployment } from './types';
 
 /** The Accept header kubectl get sends (server-side printing). */
 const TABLE_ACCEPT =
@@ -21,7 +29,8 @@ describe('kubernetes imitation: as strict as a real apiserver', () => {
   });
   afterAll(() => sandbox.stop());
 
-  function call(
+  /** A raw HTTPS call; `Body` names the JSON shape the test reads. */
+  function call<Body = unknown>(
     method: string,
     path: string,
     opts: {
@@ -29,7 +38,7 @@ describe('kubernetes imitation: as strict as a real apiserver', () => {
       body?: string;
       base?: string;
     } = {},
-  ): Promise<{ status: number; body: any }> {
+  ): Promise<{ status: number; body: Body }> {
     const cluster = sandbox.kubernetes.clusters[0];
     return new Promise((resolve, reject) => {
       const req = https.request(
@@ -52,7 +61,7 @@ describe('kubernetes imitation: as strict as a real apiserver', () => {
             } catch {
               // not JSON; keep the text
             }
-            resolve({ status: r.statusCode!, body });
+            resolve({ status: r.statusCode!, body: body as Body });
           });
         },
       );
@@ -69,15 +78,14 @@ describe('kubernetes imitation: as strict as a real apiserver', () => {
     do {
       const q = new URLSearchParams({ limit: '500' });
       if (cont) q.set('continue', cont);
-      const res = await call('GET', `/api/v1/pods?${q}`, {
+      const res = await call<Table>('GET', `/api/v1/pods?${q}`, {
         headers: { Accept: TABLE_ACCEPT },
       });
       expect(res.status).toBe(200);
       expect(res.body.kind).toBe('Table');
       names.push(
         ...res.body.rows.map(
-          (r: { object: { metadata: { namespace: string; name: string } } }) =>
-            `${r.object.metadata.namespace}/${r.object.metadata.name}`,
+          r => `${r.object!.metadata.namespace}/${r.object!.metadata.name}`,
         ),
       );
       cont = res.body.metadata.continue || undefined;
@@ -90,8 +98,11 @@ describe('kubernetes imitation: as strict as a real apiserver', () => {
     expect(new Set(names).size).toBe(1200);
 
     // The list response and the Table agree on the chunk metadata.
-    const list = await call('GET', '/api/v1/pods?limit=500');
-    const table = await call('GET', '/api/v1/pods?limit=500', {
+    const list = await call<{ metadata: V1ListMeta }>(
+      'GET',
+      '/api/v1/pods?limit=500',
+    );
+    const table = await call<Table>('GET', '/api/v1/pods?limit=500', {
       headers: { Accept: TABLE_ACCEPT },
     });
     expect(table.body.metadata).toEqual(list.body.metadata);
@@ -139,7 +150,7 @@ describe('kubernetes imitation: as strict as a real apiserver', () => {
     const path = await deployment('rfc6902');
     const args = '/spec/template/spec/containers/0/args';
     const patch = (ops: unknown) =>
-      call('PATCH', path, {
+      call<Deployment>('PATCH', path, {
         headers: jsonPatchType,
         body: JSON.stringify(ops),
       });
@@ -169,10 +180,12 @@ describe('kubernetes imitation: as strict as a real apiserver', () => {
         body: GENERIC_422,
       });
     }
-    const unchanged = await call('GET', path);
+    const unchanged = await call<Deployment>('GET', path);
     expect(unchanged.body.metadata.labels).toBeUndefined();
-    expect(unchanged.body.spec.paused).toBeUndefined();
-    expect(unchanged.body.spec.template.spec.containers[0].args).toEqual(['a']);
+    expect(unchanged.body.spec?.paused).toBeUndefined();
+    expect(unchanged.body.spec?.template.spec?.containers[0].args).toEqual([
+      'a',
+    ]);
 
     // `-` appends, indices insert, `test` guards, move and copy work.
     const ok = await patch([
@@ -186,7 +199,7 @@ describe('kubernetes imitation: as strict as a real apiserver', () => {
       { op: 'test', path: '/metadata/labels/a~0b~1c', value: 'x' },
     ]);
     expect(ok.status).toBe(200);
-    expect(ok.body.spec.template.spec.containers[0].args).toEqual([
+    expect(ok.body.spec?.template.spec?.containers[0].args).toEqual([
       'b',
       'c',
       'a',
@@ -195,7 +208,10 @@ describe('kubernetes imitation: as strict as a real apiserver', () => {
 
     // A body that is not a list of operations is a 400, like jsonpatch.DecodePatch.
     for (const body of ['{not json', '{"op":"add"}', '[1]']) {
-      const res = await call('PATCH', path, { headers: jsonPatchType, body });
+      const res = await call<V1Status>('PATCH', path, {
+        headers: jsonPatchType,
+        body,
+      });
       expect({ body, status: res.status, reason: res.body.reason }).toEqual({
         body,
         status: 400,
@@ -248,7 +264,8 @@ describe('kubernetes imitation: as strict as a real apiserver', () => {
       let ready = 0;
       while (Date.now() < deadline && ready !== 2) {
         await new Promise(r => setTimeout(r, 50));
-        ready = (await call('GET', path)).body.status?.readyReplicas ?? 0;
+        ready =
+          (await call<Deployment>('GET', path)).body.status?.readyReplicas ?? 0;
       }
       expect(ready).toBe(2);
       expect(failed).toBe(1);
@@ -269,9 +286,13 @@ describe('kubernetes imitation: as strict as a real apiserver', () => {
   });
 
   async function fetchProblems(): Promise<Problem[]> {
-    const res = await call('GET', '/_sandbox/problems', {
-      base: sandbox.kubernetes.clusters[0].controlUrl,
-    });
+    const res = await call<{ problems: Problem[] }>(
+      'GET',
+      '/_sandbox/problems',
+      {
+        base: sandbox.kubernetes.clusters[0].controlUrl,
+      },
+    );
     expect(res.status).toBe(200);
     return res.body.problems;
   }
@@ -295,7 +316,7 @@ describe('kubernetes imitation: as strict as a real apiserver', () => {
     expect(review.status?.allowed).toBe(true);
     expect(review.spec.resourceAttributes?.verb).toBe('delete');
 
-    const raw = await call(
+    const raw = await call<V1SelfSubjectAccessReview>(
       'POST',
       '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
       {
@@ -308,7 +329,7 @@ describe('kubernetes imitation: as strict as a real apiserver', () => {
       },
     );
     expect(raw.status).toBe(201);
-    expect(raw.body.status.allowed).toBe(true);
+    expect(raw.body.status?.allowed).toBe(true);
 
     const empty = await authz
       .createSelfSubjectAccessReview({
@@ -328,7 +349,10 @@ describe('kubernetes imitation: as strict as a real apiserver', () => {
       expect.objectContaining({ verbs: ['*'], resources: ['*'] }),
     );
 
-    const discovery = await call('GET', '/apis/authorization.k8s.io/v1');
+    const discovery = await call<V1APIResourceList>(
+      'GET',
+      '/apis/authorization.k8s.io/v1',
+    );
     expect(discovery.body.resources).toContainEqual(
       expect.objectContaining({
         name: 'selfsubjectaccessreviews',
@@ -362,7 +386,7 @@ describe('kubernetes imitation: as strict as a real apiserver', () => {
         'ConfigMap in version "v1" cannot be handled as a Pod',
       ),
     });
-    const wrongVersion = await call(
+    const wrongVersion = await call<V1Status>(
       'POST',
       '/apis/apps/v1/namespaces/default/deployments',
       {
@@ -378,7 +402,7 @@ describe('kubernetes imitation: as strict as a real apiserver', () => {
     expect(wrongVersion.body.message).toBe(
       'the API version in the data (apps/v1beta2) does not match the expected API version (apps/v1)',
     );
-    const malformed = await call('POST', pods, {
+    const malformed = await call<V1Status>('POST', pods, {
       headers: json,
       body: '{"metadata":',
     });
@@ -411,7 +435,7 @@ describe('kubernetes imitation: as strict as a real apiserver', () => {
       },
     );
     expect(hr.status).toBe(201);
-    const smp = await call(
+    const smp = await call<V1Status>(
       'PATCH',
       '/apis/helm.toolkit.fluxcd.io/v2/namespaces/default/helmreleases/smp',
       {

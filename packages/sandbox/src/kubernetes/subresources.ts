@@ -5,22 +5,28 @@ import { PATCH_TYPES } from './cluster';
 import type { KindInfo } from './kinds';
 import { isPlainObject, jsonPatch, mergePatch } from './patch';
 import { badRequest, statusError } from './status';
-import type { KubeObject } from './types';
+import type { KubeObject, Pod } from './types';
 
-type Rec = Record<string, any>;
+/** What a scalable kind's spec and status hold for its `scale` subresource. */
+interface Scalable extends KubeObject {
+  spec?: {
+    replicas?: number;
+    selector?: { matchLabels?: Record<string, string> };
+  };
+  status?: { replicas?: number };
+}
 
 /** Kinds with a `scale` subresource (kubectl scale, HPA). */
 export const SCALABLE = new Set(['Deployment', 'ReplicaSet', 'StatefulSet']);
 
-function selectorString(obj: KubeObject): string {
-  const labels = ((obj.spec as Rec | undefined)?.selector?.matchLabels ??
-    {}) as Record<string, string>;
+function selectorString(obj: Scalable): string {
+  const labels = obj.spec?.selector?.matchLabels ?? {};
   return Object.entries(labels)
     .map(([k, v]) => `${k}=${v}`)
     .join(',');
 }
 
-function toScale(obj: KubeObject): KubeObject {
+function toScale(obj: Scalable): KubeObject {
   return {
     kind: 'Scale',
     apiVersion: 'autoscaling/v1',
@@ -31,9 +37,9 @@ function toScale(obj: KubeObject): KubeObject {
       resourceVersion: obj.metadata.resourceVersion,
       creationTimestamp: obj.metadata.creationTimestamp,
     },
-    spec: { replicas: (obj.spec as Rec | undefined)?.replicas ?? 1 },
+    spec: { replicas: obj.spec?.replicas ?? 1 },
     status: {
-      replicas: (obj.status as Rec | undefined)?.replicas ?? 0,
+      replicas: obj.status?.replicas ?? 0,
       selector: selectorString(obj),
     },
   };
@@ -130,27 +136,20 @@ export function handleLog(opts: {
   name: string;
 }): void {
   const { ctx, state, info, namespace, name } = opts;
-  const pod = state.get(info, namespace, name);
-  const containers = (
-    ((pod.spec as Rec | undefined)?.containers ?? []) as Rec[]
-  ).map(c => String(c.name));
+  const pod: Pod = state.get(info, namespace, name);
+  const containers = (pod.spec?.containers ?? []).map(c => String(c.name));
   const container = ctx.query.get('container') ?? containers[0];
   if (!containers.includes(container)) {
     throw badRequest(`container ${container} is not valid for pod ${name}`);
   }
   const start =
     Date.parse(
-      String(
-        (pod.status as Rec | undefined)?.startTime ??
-          pod.metadata.creationTimestamp,
-      ),
+      String(pod.status?.startTime ?? pod.metadata.creationTimestamp),
     ) || Date.now();
   const lines = [
     {
       msg: 'starting',
-      image: ((pod.spec as Rec).containers as Rec[]).find(
-        c => c.name === container,
-      )?.image,
+      image: pod.spec!.containers.find(c => c.name === container)?.image,
     },
     { msg: 'listening', port: 8080 },
     { msg: 'ready' },

@@ -374,3 +374,6 @@ export function toTable(
     rows,
   };
 }
+
+/** A Table as `toTable` builds it (and a client reads it). */
+export type Table = ReturnType<typeof toTable>;

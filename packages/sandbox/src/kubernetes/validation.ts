@@ -1,8 +1,10 @@
+import type { V1LabelSelector } from '@kubernetes/client-node';
 import type { KindInfo } from './kinds';
 import { apiVersionOf } from './kinds';
+import { isPlainObject } from './patch';
 import { labelSelectorMatcher } from './selectors';
 import { badRequest, invalid, StatusCause } from './status';
-import type { KubeObject } from './types';
+import type { KubeObject, ObjectMeta, Wire } from './types';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN =
@@ -158,14 +160,16 @@ export function validateObject(opts: {
   }
 }
 
+/** The value if it is a JSON object, else `{}`: a missing or mistyped field reads as empty. */
+const objectOr = (v: unknown): Record<string, unknown> =>
+  isPlainObject(v) ? v : {};
+
 function kindCauses(info: KindInfo, obj: KubeObject): StatusCause[] {
-  const spec = (obj.spec ?? {}) as Record<string, any>;
+  // Input as sent: every level is narrowed before it is read.
+  const spec = objectOr(obj.spec);
   const causes: StatusCause[] = [];
-  const podSpecCauses = (
-    podSpec: Record<string, any> | undefined,
-    prefix: string,
-  ) => {
-    const containers = podSpec?.containers;
+  const podSpecCauses = (podSpec: unknown, prefix: string) => {
+    const containers = objectOr(podSpec).containers;
     if (!Array.isArray(containers) || containers.length === 0) {
       causes.push({
         reason: 'FieldValueRequired',
@@ -174,15 +178,16 @@ function kindCauses(info: KindInfo, obj: KubeObject): StatusCause[] {
       });
       return;
     }
-    containers.forEach((c: Record<string, unknown>, i: number) => {
-      if (!c?.name) {
+    containers.forEach((item: unknown, i: number) => {
+      const c = objectOr(item);
+      if (!c.name) {
         causes.push({
           reason: 'FieldValueRequired',
           field: `${prefix}.containers[${i}].name`,
           message: 'Required value',
         });
       }
-      if (!c?.image) {
+      if (!c.image) {
         causes.push({
           reason: 'FieldValueRequired',
           field: `${prefix}.containers[${i}].image`,
@@ -195,6 +200,7 @@ function kindCauses(info: KindInfo, obj: KubeObject): StatusCause[] {
   if (
     ['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet'].includes(info.kind)
   ) {
+    const template = objectOr(spec.template);
     if (!spec.selector) {
       causes.push({
         reason: 'FieldValueRequired',
@@ -202,20 +208,21 @@ function kindCauses(info: KindInfo, obj: KubeObject): StatusCause[] {
         message: 'Required value',
       });
     } else {
-      const matches = labelSelectorMatcher(spec.selector)({
-        metadata: spec.template?.metadata ?? {},
+      const selector = objectOr(spec.selector) as Wire<V1LabelSelector>;
+      const matches = labelSelectorMatcher(selector)({
+        metadata: objectOr(template.metadata) as ObjectMeta,
       });
       if (!matches) {
         causes.push({
           reason: 'FieldValueInvalid',
           field: 'spec.template.metadata.labels',
           message: `Invalid value: ${JSON.stringify(
-            spec.template?.metadata?.labels ?? {},
+            objectOr(template.metadata).labels ?? {},
           )}: \`selector\` does not match template \`labels\``,
         });
       }
     }
-    podSpecCauses(spec.template?.spec, 'spec.template.spec');
+    podSpecCauses(template.spec, 'spec.template.spec');
   }
   return causes;
 }

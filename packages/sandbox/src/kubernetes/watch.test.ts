@@ -1,6 +1,7 @@
 import {
   CoreV1Api,
   KubeConfig,
+  KubernetesObject,
   V1ConfigMap,
   Watch,
   makeInformer,
@@ -8,7 +9,7 @@ import {
 import { startSandbox, Sandbox } from '../sandbox';
 import { eventually, FAST, kubeConfigFor } from '../__testUtils__/kube';
 
-type Event = { type: string; name?: string; rv?: string; object: any };
+type Event = { type: string; name?: string; rv?: string; object: unknown };
 
 function collect(
   kc: KubeConfig,
@@ -20,7 +21,8 @@ function collect(
   const controller = new Watch(kc).watch(
     path,
     query,
-    (type, object) =>
+    // A watch hands over the JSON: an object, a BOOKMARK or an ERROR's Status.
+    (type, object: KubernetesObject | undefined) =>
       events.push({
         type,
         name: object?.metadata?.name,

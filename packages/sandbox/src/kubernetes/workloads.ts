@@ -7,9 +7,15 @@ import {
   podTemplateHash,
   stableSuffix,
 } from './pods';
-import type { KubeObject } from './types';
-
-type Rec = Record<string, any>;
+import type {
+  Deployment,
+  DeploymentSpec,
+  KubeObject,
+  OwnerReference,
+  PodSpec,
+  PodTemplateSpec,
+  ReplicaSet,
+} from './types';
 
 export interface WorkloadOptions {
   namespace: string;
@@ -30,7 +36,7 @@ export interface WorkloadOptions {
 }
 
 /** A realistic pod template: ports, resources, probes, env, a config volume. */
-export function podTemplate(o: WorkloadOptions): Rec {
+export function podTemplate(o: WorkloadOptions): PodTemplateSpec {
   const port = o.containerPort ?? 8080;
   return {
     metadata: {
@@ -89,7 +95,9 @@ export function podTemplate(o: WorkloadOptions): Rec {
 }
 
 /** A Deployment spec as a person would apply it. */
-export function deployment(o: WorkloadOptions): KubeObject {
+export function deployment(
+  o: WorkloadOptions,
+): Deployment & { spec: DeploymentSpec } {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -127,12 +135,15 @@ export function rolledOutWorkload(
       .toISOString()
       .replace(/\.\d+Z$/, 'Z');
   const d = deployment(o);
-  const template = (d.spec as Rec).template;
+  const template = d.spec.template;
   const hash = podTemplateHash(template);
   const rsName = `${o.name}-${hash}`;
   const dUid = randomUUID();
   const rsUid = randomUUID();
-  const podLabels = { ...template.metadata.labels, 'pod-template-hash': hash };
+  const podLabels = {
+    ...template.metadata?.labels,
+    'pod-template-hash': hash,
+  };
   const rsTemplate = {
     ...template,
     metadata: { ...template.metadata, labels: podLabels },
@@ -169,7 +180,7 @@ export function rolledOutWorkload(
       },
     ],
   };
-  const rs: KubeObject = {
+  const rs: ReplicaSet = {
     apiVersion: 'apps/v1',
     kind: 'ReplicaSet',
     metadata: {
@@ -210,7 +221,7 @@ export function rolledOutWorkload(
       observedGeneration: 1,
     },
   };
-  const owner = {
+  const owner: OwnerReference = {
     apiVersion: 'apps/v1',
     kind: 'ReplicaSet',
     name: rsName,
@@ -221,7 +232,7 @@ export function rolledOutWorkload(
   const nodes = nodeNames(o.cluster);
   const managedFields = podManagedFields(t);
   // One defaulted spec per node, shared by the pods on it.
-  const specs = new Map<string, Rec>();
+  const specs = new Map<string, PodSpec>();
   const pods: KubeObject[] = [];
   for (let i = 0; i < o.replicas; i++) {
     const name = `${rsName}-${stableSuffix(
@@ -237,7 +248,7 @@ export function rolledOutWorkload(
         namespace: o.namespace,
         phase: 'Ready',
         nodeName: node,
-      }).spec as Rec;
+      }).spec!;
       specs.set(node, spec);
     }
     pods.push(

@@ -256,14 +256,15 @@ export class TeleportServer {
   }
 
   private handlers(): grpc.UntypedServiceImplementation {
+    // Each handler names the request message it reads (proto-loader's `keepCase` shape).
     const unary =
-      (
+      <Req>(
         method: string,
         mutation: boolean,
-        run: (request: any, caller: string, call: Call) => unknown,
+        run: (request: Req, caller: string, call: Call) => unknown,
       ) =>
       (
-        call: grpc.ServerUnaryCall<unknown, unknown>,
+        call: grpc.ServerUnaryCall<Req, unknown>,
         callback: grpc.sendUnaryData<unknown>,
       ) => {
         const fail = (e: Partial<grpc.StatusObject>) => callback(e, null);

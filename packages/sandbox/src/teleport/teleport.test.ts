@@ -21,7 +21,9 @@ function rawClient(server: TeleportServer, identityFile: string) {
       enums: String,
     },
   );
-  const { proto } = grpc.loadPackageDefinition(definition) as any;
+  const { proto } = grpc.loadPackageDefinition(definition) as unknown as {
+    proto: { AuthService: grpc.ServiceClientConstructor };
+  };
   return new proto.AuthService(
     server.address,
     grpc.credentials.createSsl(
@@ -33,12 +35,20 @@ function rawClient(server: TeleportServer, identityFile: string) {
   );
 }
 
-const call = (client: any, method: string, req: object, timeoutMs = 2000) =>
-  new Promise<any>((resolve, reject) =>
-    client[method](
-      req,
+type AuthClient = InstanceType<grpc.ServiceClientConstructor>;
+
+/** The part of `proto.PingResponse` read here. */
+interface PingResponse {
+  ClusterName: string;
+}
+
+const ping = (client: AuthClient, timeoutMs = 2000) =>
+  new Promise<PingResponse>((resolve, reject) =>
+    client.Ping(
+      {},
       { deadline: Date.now() + timeoutMs },
-      (e: any, r: any) => (e ? reject(e) : resolve(r)),
+      (e: grpc.ServiceError | null, r: PingResponse) =>
+        e ? reject(e) : resolve(r),
     ),
   );
 
@@ -88,7 +98,7 @@ describe('Teleport imitation: control API', () => {
       /\n@cert-authority \S+ ssh-rsa \S+ type=host\n-----BEGIN CERTIFICATE-----/,
     );
     const client = rawClient(server, file);
-    const pong = await call(client, 'Ping', {});
+    const pong = await ping(client);
     expect(pong.ClusterName).toBe('groundcrew-sandbox');
     client.close();
   });
@@ -108,13 +118,13 @@ describe('Teleport imitation: control API', () => {
       server,
       await control.issueIdentity({ user: 'ci-bot' }),
     );
-    await call(client, 'Ping', {});
+    await ping(client);
     await control.down({ mode: 'hang' });
-    await expect(call(client, 'Ping', {}, 500)).rejects.toMatchObject({
+    await expect(ping(client, 500)).rejects.toMatchObject({
       code: grpc.status.DEADLINE_EXCEEDED,
     });
     await control.up();
-    await expect(call(client, 'Ping', {})).resolves.toBeDefined();
+    await expect(ping(client)).resolves.toBeDefined();
     client.close();
   });
 });

@@ -1,7 +1,7 @@
 import type { ClusterState } from '../cluster';
 import type { HelmController } from '../flux/helmController';
 import type { KindInfo } from '../kinds';
-import type { KubeObject, OwnerReference } from '../types';
+import type { KubeObject, OwnerReference, Pod } from '../types';
 
 /** What the controllers share: the cluster, its kinds, the Flux helm-controller, timings and timers. */
 export interface ControllerContext {
@@ -24,8 +24,6 @@ export const CONTROLLER = 'kube-controller-manager';
 export const REVISION = 'deployment.kubernetes.io/revision';
 export const now = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 
-export type Rec = Record<string, any>;
-
 export function controllerRef(owner: KubeObject): OwnerReference {
   return {
     apiVersion: owner.apiVersion!,
@@ -37,17 +35,17 @@ export function controllerRef(owner: KubeObject): OwnerReference {
   };
 }
 
-export function isReady(pod: KubeObject): boolean {
-  const conds = ((pod.status as Rec | undefined)?.conditions ?? []) as Rec[];
+export function isReady(pod: Pod): boolean {
+  const conds = pod.status?.conditions ?? [];
   return conds.some(c => c.type === 'Ready' && c.status === 'True');
 }
 
 /** The live (not terminating) pods a ReplicaSet owns. */
-export function podsOf(ctl: ControllerContext, rs: KubeObject): KubeObject[] {
+export function podsOf(ctl: ControllerContext, rs: KubeObject): Pod[] {
   return ctl.state.store
     .dependentsOf(rs.metadata.uid!)
     .filter(
       d => d.info === ctl.kinds.pod && !d.object.metadata.deletionTimestamp,
     )
-    .map(d => d.object);
+    .map(d => d.object as Pod);
 }

@@ -1,11 +1,17 @@
 import { deepEqual } from '../patch';
 import { podTemplateHash } from '../pods';
-import type { KubeObject } from '../types';
+import type {
+  Deployment,
+  DeploymentCondition,
+  DeploymentStatus,
+  PodTemplateSpec,
+  ReplicaSet,
+  ReplicaSetStatus,
+} from '../types';
 import {
   CONTROLLER,
   ControllerContext,
   REVISION,
-  Rec,
   controllerRef,
   now,
   podsOf,
@@ -31,27 +37,28 @@ export function reconcileDeployment(
   ns: string,
   name: string,
 ) {
-  const d = ctl.state.store.get(ctl.kinds.deploy, ns, name);
+  const d = ctl.state.store.get(ctl.kinds.deploy, ns, name) as
+    | Deployment
+    | undefined;
   if (!d || d.metadata.deletionTimestamp) return;
-  const spec = d.spec as Rec;
+  // Validation lets no Deployment without a spec in.
+  const spec = d.spec!;
   const desired: number = spec.replicas ?? 1;
-  const template = spec.template ?? {};
+  const template: PodTemplateSpec = spec.template ?? {};
   const hash = podTemplateHash(template);
   const owned = ctl.state.store
     .dependentsOf(d.metadata.uid!)
     .filter(x => x.info === ctl.kinds.rs)
-    .map(x => x.object);
-  let newRS = owned.find(
+    .map(x => x.object as ReplicaSet);
+  let newRS: ReplicaSet | undefined = owned.find(
     rs => rs.metadata.labels?.['pod-template-hash'] === hash,
   );
   const old = () =>
     owned.filter(
       rs => rs !== newRS && rs.metadata.name !== newRS?.metadata.name,
     );
-  const replicasOf = (rs: KubeObject) =>
-    ((rs.spec as Rec).replicas ?? 0) as number;
-  const availableOf = (rs: KubeObject) =>
-    ((rs.status as Rec | undefined)?.availableReplicas ?? 0) as number;
+  const replicasOf = (rs: ReplicaSet) => rs.spec!.replicas ?? 0;
+  const availableOf = (rs: ReplicaSet) => rs.status?.availableReplicas ?? 0;
   const recreate = spec.strategy?.type === 'Recreate';
   const maxSurge = recreate
     ? 0
@@ -77,7 +84,7 @@ export function reconcileDeployment(
     return;
   }
 
-  const setReplicas = (rs: KubeObject, n: number) => {
+  const setReplicas = (rs: ReplicaSet, n: number): ReplicaSet => {
     if (replicasOf(rs) === n) return rs;
     return ctl.state.writeAsController(
       {
@@ -231,7 +238,7 @@ export function reconcileDeployment(
     if (oldPods === 0) newRS = setReplicas(newRS, desired);
   }
   cleanupHistory(ctl, spec.revisionHistoryLimit ?? 10, newRS, old());
-  const refreshed = (rs: KubeObject) =>
+  const refreshed = (rs: ReplicaSet): ReplicaSet =>
     ctl.state.store.get(ctl.kinds.rs, ns, rs.metadata.name!) ?? rs;
   syncDeploymentStatus(
     ctl,
@@ -247,15 +254,15 @@ export function reconcileDeployment(
 function cleanupHistory(
   ctl: ControllerContext,
   limit: number,
-  newRS: KubeObject | undefined,
-  olds: KubeObject[],
+  newRS: ReplicaSet | undefined,
+  olds: ReplicaSet[],
 ) {
   const idle = olds
     .filter(
       rs =>
         rs !== newRS &&
-        ((rs.spec as Rec).replicas ?? 0) === 0 &&
-        ((rs.status as Rec | undefined)?.replicas ?? 0) === 0,
+        (rs.spec!.replicas ?? 0) === 0 &&
+        (rs.status?.replicas ?? 0) === 0,
     )
     .sort(
       (a, b) =>
@@ -273,15 +280,15 @@ function cleanupHistory(
 
 function syncDeploymentStatus(
   ctl: ControllerContext,
-  d: KubeObject,
-  newRS: KubeObject | undefined,
-  olds: KubeObject[],
+  d: Deployment,
+  newRS: ReplicaSet | undefined,
+  olds: ReplicaSet[],
   desired: number,
   maxUnavailable: number,
   createdNew: boolean,
 ) {
   const all = [...(newRS ? [newRS] : []), ...olds];
-  const st = (rs: KubeObject) => (rs.status ?? {}) as Rec;
+  const st = (rs: ReplicaSet): Partial<ReplicaSetStatus> => rs.status ?? {};
   const replicas = all.reduce((n, rs) => n + (st(rs).replicas ?? 0), 0);
   const updated = newRS ? st(newRS).replicas ?? 0 : 0;
   const ready = all.reduce((n, rs) => n + (st(rs).readyReplicas ?? 0), 0);
@@ -290,15 +297,15 @@ function syncDeploymentStatus(
     0,
   );
   const unavailable = Math.max(0, replicas - available, desired - available);
-  const cur = (d.status ?? {}) as Rec;
-  const curConds = (cur.conditions ?? []) as Rec[];
+  const cur = d.status ?? {};
+  const curConds = cur.conditions ?? [];
   const t = now();
   const condition = (
     type: string,
     status: string,
     reason: string,
     message: string,
-  ) => {
+  ): DeploymentCondition => {
     const prev = curConds.find(c => c.type === type);
     const same =
       prev &&
@@ -349,7 +356,7 @@ function syncDeploymentStatus(
       `ReplicaSet "${rsName}" is progressing.`,
     );
   }
-  const status: Rec = {
+  const status: DeploymentStatus = {
     observedGeneration: d.metadata.generation,
     ...(replicas ? { replicas } : {}),
     ...(updated ? { updatedReplicas: updated } : {}),

@@ -1,11 +1,21 @@
 import { createHash } from 'node:crypto';
 import { RECONCILE_REQUESTED } from '../flux/reconcile';
-import type { KubeObject } from '../types';
-import { ControllerContext, Rec, now } from './context';
+import type { HelmReleaseSpec, Snapshot } from '../flux/helmController';
+import type { Condition, KubeObject } from '../types';
+import { ControllerContext, now } from './context';
+
+/** The parts of a HelmRelease's or Kustomization's status read here. */
+interface FluxStatus {
+  observedGeneration?: number;
+  lastHandledReconcileAt?: string;
+  conditions?: Condition[];
+  /** HelmRelease only (this controller's entries have no digests). */
+  history?: Array<Partial<Snapshot>>;
+}
 
 /** Flux HelmRelease / Kustomization readiness: Progressing now, Ready after the flux delay (or helm-controller's own reconcile). */
 export function maybeReconcileFlux(ctl: ControllerContext, o: KubeObject) {
-  const status = (o.status ?? {}) as Rec;
+  const status = (o.status ?? {}) as FluxStatus;
   const gen = o.metadata.generation ?? 1;
   // `flux reconcile` (and Groundcrew's retry of a failed release) asks for a reconcile of an
   // unchanged object with this annotation; the status echoes it once handled.
@@ -19,9 +29,7 @@ export function maybeReconcileFlux(ctl: ControllerContext, o: KubeObject) {
   const info = o.kind === 'HelmRelease' ? ctl.kinds.hr : ctl.kinds.ks;
   const { namespace = '', name = '' } = o.metadata;
   const uid = o.metadata.uid!;
-  const ready = ((status.conditions ?? []) as Rec[]).find(
-    c => c.type === 'Ready',
-  );
+  const ready = (status.conditions ?? []).find(c => c.type === 'Ready');
   if (!ready || ready.status !== 'Unknown') {
     ctl.state.writeStatus(
       info,
@@ -49,7 +57,7 @@ export function maybeReconcileFlux(ctl: ControllerContext, o: KubeObject) {
     () => {
       const cur = ctl.state.store.get(info, namespace, name);
       if (!cur || cur.metadata.uid !== uid) return;
-      const spec = (cur.spec ?? {}) as Rec;
+      const spec = cur.spec ?? {};
       const g = cur.metadata.generation ?? 1;
       const t = now();
       const handled = cur.metadata.annotations?.[RECONCILE_REQUESTED];
@@ -57,13 +65,13 @@ export function maybeReconcileFlux(ctl: ControllerContext, o: KubeObject) {
       if (cur.kind === 'HelmRelease' && ctl.helm.handles(cur)) {
         ctl.helm.reconcile(cur);
       } else if (cur.kind === 'HelmRelease') {
-        const chart = spec.chart?.spec ?? {};
+        const hr = spec as HelmReleaseSpec;
+        const chart = hr.chart?.spec ?? {};
         const version = String(chart.version ?? '1.0.0');
-        const release = `${spec.targetNamespace ?? namespace}/${
-          spec.releaseName ?? name
+        const release = `${hr.targetNamespace ?? namespace}/${
+          hr.releaseName ?? name
         }`;
-        const prevHistory = (((cur.status ?? {}) as Rec).history ??
-          []) as Rec[];
+        const prevHistory = ((cur.status ?? {}) as FluxStatus).history ?? [];
         const revision = (prevHistory[0]?.version ?? 0) + 1;
         const succeeded = {
           status: 'True',
@@ -87,7 +95,7 @@ export function maybeReconcileFlux(ctl: ControllerContext, o: KubeObject) {
             lastAttemptedRevision: version,
             lastAppliedRevision: version,
             lastAttemptedConfigDigest: `sha256:${createHash('sha256')
-              .update(JSON.stringify(spec.values ?? {}))
+              .update(JSON.stringify(hr.values ?? {}))
               .digest('hex')}`,
             // Flux sets both conditions alike when a release succeeds.
             conditions: ['Ready', 'Released'].map(type => ({
@@ -96,8 +104,8 @@ export function maybeReconcileFlux(ctl: ControllerContext, o: KubeObject) {
             })),
             history: [
               {
-                name: spec.releaseName ?? name,
-                namespace: spec.targetNamespace ?? namespace,
+                name: hr.releaseName ?? name,
+                namespace: hr.targetNamespace ?? namespace,
                 version: revision,
                 status: 'deployed',
                 chartName: chart.chart ?? name,

@@ -1,9 +1,9 @@
 import { deepEqual } from '../patch';
 import { podFromTemplate, stableSuffix } from '../pods';
+import type { ReplicaSet, ReplicaSetStatus } from '../types';
 import {
   CONTROLLER,
   ControllerContext,
-  Rec,
   controllerRef,
   isReady,
   podsOf,
@@ -15,9 +15,12 @@ export function reconcileReplicaSet(
   ns: string,
   name: string,
 ) {
-  const rs = ctl.state.store.get(ctl.kinds.rs, ns, name);
+  const rs = ctl.state.store.get(ctl.kinds.rs, ns, name) as
+    | ReplicaSet
+    | undefined;
   if (!rs || rs.metadata.deletionTimestamp) return;
-  const spec = rs.spec as Rec;
+  // Validation lets no ReplicaSet without a spec in.
+  const spec = rs.spec!;
   const desired = spec.replicas ?? 1;
   let pods = podsOf(ctl, rs);
   if (pods.length < desired) {
@@ -62,8 +65,8 @@ export function reconcileReplicaSet(
   }
   pods = podsOf(ctl, rs);
   const ready = pods.filter(isReady).length;
-  const cur = (rs.status ?? {}) as Rec;
-  const status: Rec = {
+  const cur = rs.status ?? {};
+  const status: ReplicaSetStatus = {
     replicas: pods.length,
     ...(pods.length ? { fullyLabeledReplicas: pods.length } : {}),
     ...(ready ? { readyReplicas: ready, availableReplicas: ready } : {}),

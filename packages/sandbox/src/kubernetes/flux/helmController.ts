@@ -20,7 +20,7 @@ const NAMESPACE_LABEL = 'helm.toolkit.fluxcd.io/namespace';
 
 type Rec = Record<string, unknown>;
 /** The parts of a HelmRelease spec the controller reads. */
-interface HelmReleaseSpec {
+export interface HelmReleaseSpec {
   releaseName?: string;
   targetNamespace?: string;
   storageNamespace?: string;
@@ -34,7 +34,7 @@ interface HelmReleaseSpec {
   };
 }
 /** A history entry (api/v2 Snapshot). */
-interface Snapshot {
+export interface Snapshot {
   name: string;
   namespace: string;
   version: number;
