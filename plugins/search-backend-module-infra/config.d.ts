@@ -20,6 +20,15 @@ export interface Config {
       concurrency?: number;
       /** How long a run waits for the Kubernetes watch cache's first sync, 0 to 3600. Default 60. */
       cacheSyncTimeoutSeconds?: number;
+      /**
+       * Where Cloud Asset Inventory searches for the projects' enabled APIs, GKE clusters and Cloud
+       * Run services in one pass: `organizations/<number>`, `folders/<number>` or
+       * `projects/<project id>`. The portal's credentials need `cloudasset.assets.searchAllResources`
+       * on it (without, a warning and the per-project reads). Projects outside it are read per
+       * project. Default: unset, one Service Usage call per project (and GKE / Cloud Run calls
+       * where the API is enabled).
+       */
+      assetScope?: string;
     };
   };
 }

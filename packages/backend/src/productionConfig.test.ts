@@ -62,6 +62,7 @@ describe('the production config over the embedded default', () => {
       auth: { type: 'kubernetes', role: '<GROUNDCREW_VAULT_ROLE>' },
     });
     expect(config.getOptional('groundcrew.gcp.credentials')).toBeUndefined();
+    expect(config.getOptional('groundcrew.search.assetScope')).toBeUndefined();
     expect(config.getConfig('groundcrew.teleport').get()).toEqual({
       address: '<TELEPORT_AUTH_ADDR>',
       identityFile: '<GROUNDCREW_TELEPORT_IDENTITY_FILE>',

@@ -13,6 +13,7 @@ import {
   bulkGcpProjects,
   bulkRunwayServices,
   bulkVaultSecrets,
+  DEMO_GCP,
   fleetClustersConfig,
   Sandbox,
   startSandbox,
@@ -122,6 +123,8 @@ async function main() {
             maxConcurrency: settings.concurrency,
           },
           search: {
+            // The demo organization holds the bulk projects: one Cloud Asset Inventory search.
+            assetScope: DEMO_GCP.organization,
             concurrency: settings.concurrency,
             maxProjects: Math.max(1, settings.projects + 10),
             cacheSyncTimeoutSeconds: 600,

@@ -46,7 +46,7 @@ export interface InfraSearchDocument {
   clusters: string[];
   environments: string[];
   regions: string[];
-  /** A service's hostnames (from its routes). */
+  /** A service's hostnames (from its routes, and its Cloud Run URL's host). */
   hostnames: string[];
   /** A service's routes: `HTTPRoute ai-gateway/ai-gateway`. */
   routes: string[];

@@ -7,12 +7,13 @@ import {
 } from '@backstage/backend-plugin-api';
 import { DatabaseManager } from '@backstage/backend-defaults/database';
 import { readGcpConfig } from './gcp/gcpConfig';
-import { TeleportClient } from './teleport/TeleportClient';
 import { readTeleportConfig } from './teleport/teleportConfig';
 import type { TeleportService } from './teleport/types';
 import type { GcpService } from './gcp/GcpService';
+import { NodeVault } from './vault/NodeVault';
+import { UnconfiguredVault } from './vault/UnconfiguredVault';
+import { TeleportClient } from './teleport/TeleportClient';
 import { GoogleCloud } from './gcp/GoogleCloud';
-import { NodeVault, UnconfiguredVault } from './vault/NodeVault';
 import { readVaultConfig } from './vault/vaultConfig';
 import type { VaultService } from './vault/VaultService';
 import { readCacheConfig, readFleetConfig } from './kubernetes/clusterConfig';

@@ -16,6 +16,11 @@ export interface InfraSearchSettings {
   concurrency: number;
   /** How long a run waits for the watch cache's first sync. */
   cacheSyncTimeoutMs: number;
+  /**
+   * `organizations/<n>`, `folders/<n>` or `projects/<id>`: read projects' enabled APIs, clusters
+   * and Cloud Run services with one Cloud Asset Inventory search of it. Unset: per project.
+   */
+  assetScope?: string;
 }
 
 export const DEFAULT_SEARCH_SETTINGS: InfraSearchSettings = {
@@ -30,6 +35,22 @@ export const DEFAULT_SEARCH_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
   timeout: { minutes: 15 },
   initialDelay: { seconds: 10 },
 };
+
+/** What `searchAllResources` accepts as a scope, as Groundcrew uses it (a project by id). */
+const ASSET_SCOPE_RE =
+  /^(organizations|folders)\/\d+$|^projects\/[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
+
+function assetScope(config: RootConfigService): string | undefined {
+  const key = `${ROOT}.assetScope`;
+  const value = config.getOptionalString(key);
+  if (value === undefined || value === '') return undefined;
+  if (!ASSET_SCOPE_RE.test(value)) {
+    throw new InputError(
+      `${key} must be organizations/<number>, folders/<number> or projects/<project id>, got "${value}"`,
+    );
+  }
+  return value;
+}
 
 function wholeNumber(
   config: RootConfigService,
@@ -90,6 +111,7 @@ export function readInfraSearchConfig(config: RootConfigService): {
           3600,
           DEFAULT_SEARCH_SETTINGS.cacheSyncTimeoutMs / 1000,
         ) * 1000,
+      assetScope: assetScope(config),
     },
   };
 }

@@ -189,7 +189,7 @@ function getProject(api: GcpApi, call: GcpCall) {
 function searchProjects(api: GcpApi, call: GcpCall) {
   const match = projectQuery(call.ctx.query.get('query') ?? '');
   const found = api.store.state.projects
-    .filter(p => api.store.canSee(call.principal, `projects/${p.projectId}`))
+    .filter(p => api.store.canSeeProject(call.principal, p))
     .filter(match)
     .sort((a, b) => a.projectId.localeCompare(b.projectId));
   sendProjectPage(call, found);

@@ -5,6 +5,7 @@ import type { RequestContext } from '../framework/router';
 import { ImitationServer } from '../framework/server';
 import type { TlsMaterial } from '../framework/tls';
 import { authenticate, callOf, GcpApi, GcpClusterHost, GcpRoute } from './api';
+import { assetRoutes } from './asset';
 import { billingRoutes } from './billing';
 import {
   containerRoutes,
@@ -63,8 +64,9 @@ const STATE_VERSION = 2;
 
 /**
  * The GCP imitation: Resource Manager v3, Cloud Billing v1, Service Usage v1,
- * Container v1 and Cloud Run Admin v2 on one HTTPS server, for Google's Node clients in REST
- * mode (`fallback: true`). One store; long-running operations on timers; a
+ * Container v1, Cloud Run Admin v2 and Cloud Asset Inventory v1
+ * (`searchAllResources`) on one HTTPS server, for Google's Node clients in
+ * REST mode (`fallback: true`). One store; long-running operations on timers; a
  * created GKE cluster becomes a live Kubernetes imitation.
  */
 export class GcpServer {
@@ -119,6 +121,7 @@ export class GcpServer {
       ...serviceUsageRoutes(this.api),
       ...containerRoutes(this.api),
       ...runRoutes(this.api),
+      ...assetRoutes(this.api),
     ]);
     this.installControlRoutes();
   }

@@ -63,6 +63,9 @@ export function normalizeFixture(
       member: p.member,
       visible: [...(p.visible ?? [])],
       billingAccounts: [...(p.billingAccounts ?? [])],
+      ...(p.deniedPermissions?.length
+        ? { deniedPermissions: [...p.deniedPermissions] }
+        : {}),
     })),
     organizations: (fixture.organizations ?? []).map(
       (o): OrganizationRecord => ({
@@ -329,15 +332,24 @@ export class GcpStore {
 
   /** The resource and every ancestor up to its organization: `projects/x`, `folders/1`, `organizations/1`. */
   ancestry(resource: string): string[] {
+    if (resource.startsWith('projects/')) {
+      const p = this.project(resource.slice('projects/'.length));
+      return p ? this.projectAncestry(p) : [];
+    }
+    return this.containerAncestry(resource);
+  }
+
+  /** The project (by id) and its folders and organization, without looking the project up. */
+  projectAncestry(p: ProjectRecord): string[] {
+    return [`projects/${p.projectId}`, ...this.containerAncestry(p.parent)];
+  }
+
+  /** A folder or organization and the folders / organization above it. */
+  private containerAncestry(resource: string): string[] {
     const out: string[] = [];
     let current: string | undefined = resource;
     while (current && out.length < 32 && !out.includes(current)) {
-      if (current.startsWith('projects/')) {
-        const p = this.project(current.slice('projects/'.length));
-        if (!p) break;
-        out.push(`projects/${p.projectId}`);
-        current = p.parent;
-      } else if (current.startsWith('folders/')) {
+      if (current.startsWith('folders/')) {
         const f = this.folder(current);
         if (!f) break;
         out.push(f.name);
@@ -355,14 +367,20 @@ export class GcpStore {
     return this.ancestry(resource).some(r => principal.visible.includes(r));
   }
 
+  /**
+   * Whether the principal sees the project: {@link GcpStore.canSee} for a record in hand (a search
+   * over 10,000 projects must not look each one up again).
+   */
+  canSeeProject(principal: GcpPrincipal, p: ProjectRecord): boolean {
+    return this.projectAncestry(p).some(r => principal.visible.includes(r));
+  }
+
   /** A project the principal sees, by id or number. */
   visibleProject(
     principal: GcpPrincipal,
     idOrNumber: string,
   ): ProjectRecord | undefined {
     const p = this.project(idOrNumber);
-    return p && this.canSee(principal, `projects/${p.projectId}`)
-      ? p
-      : undefined;
+    return p && this.canSeeProject(principal, p) ? p : undefined;
   }
 }

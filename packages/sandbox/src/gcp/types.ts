@@ -17,6 +17,11 @@ export interface GcpPrincipal {
   visible: string[];
   /** Billing accounts (`billingAccounts/…`) the principal may view and link projects to. */
   billingAccounts: string[];
+  /**
+   * IAM permissions the principal lacks everywhere (`cloudasset.assets.searchAllResources`). The
+   * imitation has no roles: a principal holds every other permission on what it sees.
+   */
+  deniedPermissions?: string[];
 }
 
 export interface OrganizationRecord {

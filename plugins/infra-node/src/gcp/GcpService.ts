@@ -73,8 +73,36 @@ export interface GcpWaitOptions {
 }
 
 /**
- * GCP as Groundcrew uses it: Resource Manager, Cloud Billing, Service Usage, IAM, GKE and Cloud Run, through
- * Google's own clients. Errors are @backstage/errors types (InputError for what GCP refuses as
+ * A resource Cloud Asset Inventory's `searchAllResources` found, with the parts of its full
+ * resource name.
+ *
+ * @public
+ */
+export interface GcpAsset {
+  /** `cloudresourcemanager.googleapis.com/Project`, `serviceusage.googleapis.com/Service`, … */
+  assetType: string;
+  /** The full resource name: `//container.googleapis.com/projects/P/locations/L/clusters/N`. */
+  fullName: string;
+  /** The number of the project it belongs to ('' when none). */
+  projectNumber: string;
+  /**
+   * The project id, where the result carries it: in the name (clusters, Cloud Run services) or, for
+   * a project, its `projectId` attribute. Service Usage names only the number.
+   */
+  projectId?: string;
+  /** The last segment of the name: a service's API, a cluster's or a Cloud Run service's name. */
+  name: string;
+  /** `global`, a region or a zone ('' when the resource has none). */
+  location: string;
+  displayName: string;
+  labels: Record<string, string>;
+  /** As the resource states it: `ENABLED`, `RUNNING`, `ACTIVE`, … ('' when none). */
+  state: string;
+}
+
+/**
+ * GCP as Groundcrew uses it: Resource Manager, Cloud Billing, Service Usage, IAM, GKE, Cloud Run and
+ * Cloud Asset Inventory, through Google's own clients. Errors are @backstage/errors types (InputError for what GCP refuses as
  * invalid, NotAllowedError for permission denied, ConflictError for already exists / a stale etag,
  * ServiceUnavailableError when GCP keeps rate-limiting or an operation times out). 429 and 503 are
  * retried with back-off first.
@@ -217,4 +245,18 @@ export interface GcpService {
     ref: CloudRunServiceRef,
     options?: GcpWaitOptions,
   ): Promise<void>;
+
+  /**
+   * Resources of the given types under an organization, folder or project, through Cloud Asset
+   * Inventory's `searchAllResources` (permission `cloudasset.assets.searchAllResources` on the
+   * scope; NotAllowedError without it). Paged on demand: one call per `pageSize` results (default
+   * and at most 500), each retried like any other call.
+   */
+  searchAssets(options: {
+    /** `organizations/<n>`, `folders/<n>` or `projects/<id or number>`. */
+    scope: string;
+    /** Asset types (RE2 patterns allowed); empty: every type. */
+    assetTypes: string[];
+    pageSize?: number;
+  }): AsyncIterable<GcpAsset>;
 }

@@ -1,4 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
+import type * as AssetModule from '@google-cloud/asset';
+import type { AssetServiceClient, protos as asset } from '@google-cloud/asset';
 import { InputError, ServiceUnavailableError } from '@backstage/errors';
 import type {
   CloudRunProbe,
@@ -10,27 +12,33 @@ import type {
   GcpProject,
   GkeCluster,
 } from '@groundcrew/plugin-infra-common';
-import { CloudBillingClient } from '@google-cloud/billing';
-import {
+import type * as BillingModule from '@google-cloud/billing';
+import type { CloudBillingClient } from '@google-cloud/billing';
+import type * as ContainerModule from '@google-cloud/container';
+import type {
   ClusterManagerClient,
   protos as container,
 } from '@google-cloud/container';
-import {
+import type * as ResourceManagerModule from '@google-cloud/resource-manager';
+import type {
   FoldersClient,
   OrganizationsClient,
   ProjectsClient,
   protos as resourcemanager,
 } from '@google-cloud/resource-manager';
-import {
+import type * as RunModule from '@google-cloud/run';
+import type {
   RevisionsClient,
   ServicesClient,
   protos as run,
 } from '@google-cloud/run';
-import { ServiceUsageClient } from '@google-cloud/service-usage';
+import type * as ServiceUsageModule from '@google-cloud/service-usage';
+import type { ServiceUsageClient } from '@google-cloud/service-usage';
 import { GoogleAuth } from 'google-auth-library';
 import { grpcCodeOf, GrpcCode, isRetryable, toBackstageError } from './errors';
 import { GcpConfig } from './gcpConfig';
 import type {
+  GcpAsset,
   GcpBillingAccount,
   GcpIamPolicy,
   GcpService,
@@ -41,6 +49,26 @@ import type {
 import { GcpAuthClient } from './GcpAuthClient';
 import { StaticTokenAuthClient } from './StaticTokenAuthClient';
 
+/**
+ * Google's client libraries (with google-gax and their protos, ≈ 80 MB in a process) are loaded
+ * when a {@link GoogleCloud} is made, not when this package is imported: a backend with only the
+ * deploy board, say, does not pay for them.
+ */
+function googleClientLibraries() {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  return {
+    asset: require('@google-cloud/asset') as typeof AssetModule,
+    billing: require('@google-cloud/billing') as typeof BillingModule,
+    container: require('@google-cloud/container') as typeof ContainerModule,
+    resourceManager:
+      require('@google-cloud/resource-manager') as typeof ResourceManagerModule,
+    run: require('@google-cloud/run') as typeof RunModule,
+    serviceUsage:
+      require('@google-cloud/service-usage') as typeof ServiceUsageModule,
+  };
+  /* eslint-enable @typescript-eslint/no-require-imports */
+}
+
 type IProject = resourcemanager.google.cloud.resourcemanager.v3.IProject;
 type ICluster = container.google.container.v1.ICluster;
 type IOperation = container.google.container.v1.IOperation;
@@ -50,6 +78,8 @@ type IRunRevision = run.google.cloud.run.v2.IRevision;
 type IRunProbe = run.google.cloud.run.v2.IProbe;
 type IRunTraffic = run.google.cloud.run.v2.ITrafficTarget;
 type IRunCondition = run.google.cloud.run.v2.ICondition;
+type IAssetResult = asset.google.cloud.asset.v1.IResourceSearchResult;
+type ISearchRequest = asset.google.cloud.asset.v1.ISearchAllResourcesRequest;
 
 /**
  * The `*Async` listings page on demand whatever this says; saying it spares a warning per process
@@ -418,6 +448,45 @@ function describeRunRollout(metadata: unknown): string | undefined {
   return [revision ? `revision ${revision}` : 'service', status].join(' ');
 }
 
+/** Asset Inventory caps a page at 500 results. */
+const MAX_ASSET_PAGE = 500;
+
+/** A string field of a google.protobuf.Struct (`additionalAttributes`), as the client decodes it. */
+function structString(
+  struct: IAssetResult['additionalAttributes'],
+  key: string,
+): string | undefined {
+  return struct?.fields?.[key]?.stringValue || undefined;
+}
+
+/**
+ * A search result with the parts of its full resource name
+ * (`//<service>/projects/<id or number>/locations/<location>/…/<name>`).
+ */
+function toAsset(r: IAssetResult): GcpAsset {
+  const fullName = r.name ?? '';
+  const segments = fullName.replace(/^\/\/[^/]+\//, '').split('/');
+  const after = (key: string) => {
+    const i = segments.indexOf(key);
+    return i >= 0 && i % 2 === 0 ? segments[i + 1] : undefined;
+  };
+  const inName = after('projects');
+  const projectId =
+    structString(r.additionalAttributes, 'projectId') ??
+    (inName && !/^\d+$/.test(inName) ? inName : undefined);
+  return {
+    assetType: r.assetType ?? '',
+    fullName,
+    projectNumber: (r.project ?? '').replace(/^projects\//, ''),
+    ...(projectId ? { projectId } : {}),
+    name: segments[segments.length - 1] ?? '',
+    location: r.location || after('locations') || '',
+    displayName: r.displayName ?? '',
+    labels: { ...(r.labels ?? {}) },
+    state: r.state ?? '',
+  };
+}
+
 /**
  * The default {@link GcpService}, on Google's Node clients in their REST mode.
  *
@@ -432,6 +501,7 @@ export class GoogleCloud implements GcpService {
   private readonly clusters: ClusterManagerClient;
   private readonly runServices: ServicesClient;
   private readonly runRevisions: RevisionsClient;
+  private readonly assets: AssetServiceClient;
   private readonly authClient: GcpAuthClient;
 
   static create(options: { config: GcpConfig; logger: LoggerService }) {
@@ -444,14 +514,16 @@ export class GoogleCloud implements GcpService {
   ) {
     const opts = clientOptions(config);
     this.authClient = opts.authClient;
-    this.projects = new ProjectsClient(opts);
-    this.folders = new FoldersClient(opts);
-    this.organizations = new OrganizationsClient(opts);
-    this.billing = new CloudBillingClient(opts);
-    this.serviceUsage = new ServiceUsageClient(opts);
-    this.clusters = new ClusterManagerClient(opts);
-    this.runServices = new ServicesClient(opts);
-    this.runRevisions = new RevisionsClient(opts);
+    const google = googleClientLibraries();
+    this.projects = new google.resourceManager.ProjectsClient(opts);
+    this.folders = new google.resourceManager.FoldersClient(opts);
+    this.organizations = new google.resourceManager.OrganizationsClient(opts);
+    this.billing = new google.billing.CloudBillingClient(opts);
+    this.serviceUsage = new google.serviceUsage.ServiceUsageClient(opts);
+    this.clusters = new google.container.ClusterManagerClient(opts);
+    this.runServices = new google.run.ServicesClient(opts);
+    this.runRevisions = new google.run.RevisionsClient(opts);
+    this.assets = new google.asset.AssetServiceClient(opts);
   }
 
   async close(): Promise<void> {
@@ -465,6 +537,7 @@ export class GoogleCloud implements GcpService {
         this.clusters,
         this.runServices,
         this.runRevisions,
+        this.assets,
       ].map(c => c.close()),
     );
     this.authClient.close();
@@ -491,8 +564,10 @@ export class GoogleCloud implements GcpService {
     const out: GcpProject[] = [];
     await this.call('Searching GCP projects', async () => {
       out.length = 0;
+      // Pages as large as the server gives (it may answer fewer than asked): 10,000 projects in
+      // 20 calls, not 100.
       for await (const p of this.projects.searchProjectsAsync(
-        { query: options?.query ?? '', pageSize: Math.min(limit, 100) },
+        { query: options?.query ?? '', pageSize: Math.min(limit, 500) },
         PAGED,
       )) {
         out.push(toProject(p));
@@ -965,6 +1040,29 @@ export class GoogleCloud implements GcpService {
       options,
       describeRunRollout,
     );
+  }
+
+  async *searchAssets(options: {
+    scope: string;
+    assetTypes: string[];
+    pageSize?: number;
+  }): AsyncIterable<GcpAsset> {
+    const what = `Searching the GCP assets of ${options.scope}`;
+    let request: ISearchRequest | null = {
+      scope: options.scope,
+      assetTypes: options.assetTypes,
+      pageSize: Math.min(options.pageSize ?? MAX_ASSET_PAGE, MAX_ASSET_PAGE),
+    };
+    // Page by page, each call retried on its own: a 503 on page 40 does not restart the search.
+    while (request) {
+      const current: ISearchRequest = request;
+      const [results, next]: [IAssetResult[], ISearchRequest | null, unknown] =
+        await this.call(what, () =>
+          this.assets.searchAllResources(current, PAGED),
+        );
+      for (const r of results) yield toAsset(r);
+      request = next?.pageToken ? next : null;
+    }
   }
 
   /** Polls a google.longrunning operation (Resource Manager, Service Usage, Cloud Run) until done. */

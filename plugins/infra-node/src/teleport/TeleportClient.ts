@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import tls from 'node:tls';
-import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
+import type * as grpc from '@grpc/grpc-js';
+import type * as ProtoLoader from '@grpc/proto-loader';
 import {
   LoggerService,
   resolvePackagePath,
@@ -30,10 +30,21 @@ function protoDir(): string {
   return resolvePackagePath('@groundcrew/plugin-infra-node', 'proto');
 }
 
+/**
+ * gRPC and the proto loader (≈ 20 MB) are loaded when a Teleport client is made, not when this
+ * package is imported: a backend without Teleport does not pay for them.
+ */
+const grpcJs = (): typeof grpc =>
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require('@grpc/grpc-js');
+const protoLoader = (): typeof ProtoLoader =>
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require('@grpc/proto-loader');
+
 let authServiceCtor: grpc.ServiceClientConstructor | undefined;
 function authService(): grpc.ServiceClientConstructor {
   if (!authServiceCtor) {
-    const definition = protoLoader.loadSync(
+    const definition = protoLoader().loadSync(
       'teleport/legacy/client/proto/authservice.proto',
       {
         includeDirs: [protoDir()],
@@ -44,7 +55,7 @@ function authService(): grpc.ServiceClientConstructor {
         oneofs: true,
       },
     );
-    const pkg = grpc.loadPackageDefinition(definition) as unknown as {
+    const pkg = grpcJs().loadPackageDefinition(definition) as unknown as {
       proto: { AuthService: grpc.ServiceClientConstructor };
     };
     authServiceCtor = pkg.proto.AuthService;
@@ -118,16 +129,20 @@ function roleOf(w: Wire): TeleportRole {
   };
 }
 
-const REASON_BY_CODE: Partial<Record<grpc.status, TeleportErrorReason>> = {
-  [grpc.status.PERMISSION_DENIED]: 'permission-denied',
-  [grpc.status.UNAUTHENTICATED]: 'certificate-rejected',
-  [grpc.status.NOT_FOUND]: 'not-found',
-  [grpc.status.INVALID_ARGUMENT]: 'invalid-argument',
-  [grpc.status.ALREADY_EXISTS]: 'already-exists',
-  [grpc.status.FAILED_PRECONDITION]: 'failed-precondition',
-  [grpc.status.DEADLINE_EXCEEDED]: 'timeout',
-  [grpc.status.UNAVAILABLE]: 'unreachable',
-};
+function reasonOf(code: grpc.status): TeleportErrorReason {
+  const { status } = grpcJs();
+  const reasons: Partial<Record<grpc.status, TeleportErrorReason>> = {
+    [status.PERMISSION_DENIED]: 'permission-denied',
+    [status.UNAUTHENTICATED]: 'certificate-rejected',
+    [status.NOT_FOUND]: 'not-found',
+    [status.INVALID_ARGUMENT]: 'invalid-argument',
+    [status.ALREADY_EXISTS]: 'already-exists',
+    [status.FAILED_PRECONDITION]: 'failed-precondition',
+    [status.DEADLINE_EXCEEDED]: 'timeout',
+    [status.UNAVAILABLE]: 'unreachable',
+  };
+  return reasons[code] ?? 'internal';
+}
 
 /** Alerts and errors of a TLS handshake that mean a certificate was not accepted (either way). */
 const CERTIFICATE_FAILURE =
@@ -336,7 +351,7 @@ export class TeleportClient implements TeleportService {
         `cannot read the Teleport credentials: ${(e as Error).message}`,
       );
     }
-    const credentials = grpc.credentials.createSsl(
+    const credentials = grpcJs().credentials.createSsl(
       Buffer.from(identity.caPem),
       Buffer.from(identity.keyPem),
       Buffer.from(identity.certPem),
@@ -357,17 +372,18 @@ export class TeleportClient implements TeleportService {
   /** A TeleportError for a failed call; an unavailable server is diagnosed with a TLS handshake. */
   private async failure(method: string, e: unknown): Promise<TeleportError> {
     const err = e as Partial<grpc.ServiceError>;
-    const code = err.code ?? grpc.status.UNKNOWN;
+    const { status } = grpcJs();
+    const code = err.code ?? status.UNKNOWN;
     const details = err.details || err.message || String(e);
-    let reason: TeleportErrorReason = REASON_BY_CODE[code] ?? 'internal';
+    let reason = reasonOf(code);
     let message = details;
-    if (code === grpc.status.UNAVAILABLE) {
+    if (code === status.UNAVAILABLE) {
       const diagnosis = await this.diagnose();
       reason = diagnosis.reason;
       message =
         diagnosis.message ??
         `Teleport at ${this.config?.address} is unavailable: ${details}`;
-    } else if (code === grpc.status.DEADLINE_EXCEEDED) {
+    } else if (code === status.DEADLINE_EXCEEDED) {
       message = `Teleport at ${this.config?.address} did not answer ${method} within ${this.config?.timeoutMs} ms`;
     }
     this.logger.warn(`Teleport ${method} failed: ${reason}: ${message}`);

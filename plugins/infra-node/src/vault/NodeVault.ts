@@ -5,7 +5,7 @@ import {
   NotAllowedError,
   ServiceUnavailableError,
 } from '@backstage/errors';
-import vault from 'node-vault';
+import type nodeVault from 'node-vault';
 import { Limiter } from './Limiter';
 import type { VaultConfig } from './vaultConfig';
 import type {
@@ -16,7 +16,14 @@ import type {
   VaultTokenInfo,
 } from './VaultService';
 
-type Client = ReturnType<typeof vault>;
+type Client = ReturnType<typeof nodeVault>;
+
+/**
+ * node-vault (≈ 20 MB with its HTTP stack) is loaded when a Vault client is made, not when this
+ * package is imported: a backend without Vault does not pay for it.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const loadNodeVault = (): typeof nodeVault => require('node-vault');
 
 interface VaultResponseError {
   message?: string;
@@ -61,7 +68,7 @@ export class NodeVault implements VaultService {
     private readonly config: VaultConfig,
     private readonly logger: LoggerService,
   ) {
-    this.client = vault({
+    this.client = loadNodeVault()({
       endpoint: config.endpoint,
       namespace: config.namespace,
       token: config.auth.type === 'token' ? config.auth.token : undefined,
@@ -377,26 +384,4 @@ export class NodeVault implements VaultService {
       mount,
     )}/kv/${encodeURIComponent(path)}/details`;
   }
-}
-
-/**
- * The {@link VaultService} of a backend without `groundcrew.vault`.
- *
- * @public
- */
-export class UnconfiguredVault implements VaultService {
-  readonly configured = false;
-  private fail(): never {
-    throw new ServiceUnavailableError(
-      'Vault is not configured (groundcrew.vault)',
-    );
-  }
-  health = async () => this.fail();
-  tokenInfo = async () => this.fail();
-  kvMounts = async () => this.fail();
-  listSecrets = async () => this.fail();
-  secretMetadata = async () => this.fail();
-  listLeases = async () => this.fail();
-  lease = async () => this.fail();
-  uiUrl = () => '';
 }

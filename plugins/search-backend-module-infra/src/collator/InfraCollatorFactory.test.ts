@@ -1,11 +1,25 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
 import { mockServices } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type { InfraSearchDocument } from '@groundcrew/plugin-infra-common';
-import { VAULT_CANARY } from '@groundcrew/sandbox';
+import { DEMO_GCP, VAULT_CANARY } from '@groundcrew/sandbox';
 import { startInfraSandbox } from '../__testUtils__/infraSandbox';
+import type { InfraSearchSettings } from '../config';
 import { InfraCollatorFactory } from './InfraCollatorFactory';
 
 jest.setTimeout(60_000);
+
+const LIST_SERVICES = 'GET /v1/projects/{project}/services';
+const SEARCH_ASSETS = 'GET /v1/{scopeType}/{scopeId}:searchAllResources';
+const LIST_CLUSTERS =
+  'GET /v1/projects/{project}/locations/{location}/clusters';
+const LIST_RUN_SERVICES =
+  'GET /v2/projects/{project}/locations/{location}/services';
+
+/** Documents as comparable strings, in a stable order. */
+function asSet(docs: InfraSearchDocument[]) {
+  return docs.map(d => JSON.stringify(d)).sort();
+}
 
 async function collect(factory: InfraCollatorFactory) {
   const docs: InfraSearchDocument[] = [];
@@ -18,19 +32,38 @@ describe('InfraCollatorFactory against the sandbox', () => {
   const logger = mockServices.logger.mock();
 
   beforeAll(async () => {
-    env = await startInfraSandbox();
+    env = await startInfraSandbox({
+      gcp: { timings: { runServiceCreateMs: 20 } },
+    });
     await env.cache.waitForSync(20_000);
   });
   afterAll(() => env?.stop());
 
-  function factory() {
+  function factory(
+    settings: Partial<InfraSearchSettings> = {},
+    log: LoggerService = logger,
+  ) {
     return InfraCollatorFactory.create({
       cache: env.cache,
       gcp: env.gcp,
       vault: env.vault,
-      logger,
-      settings: { concurrency: 4 },
+      logger: log,
+      settings: { concurrency: 4, ...settings },
     });
+  }
+
+  /** GCP calls of one collation, by route. */
+  async function gcpCalls(run: () => Promise<unknown>) {
+    const control = env.sandbox.gcp!.control;
+    await control.resetCounters();
+    await run();
+    const { routes } = await control.counters();
+    return {
+      listServices: routes[LIST_SERVICES] ?? 0,
+      searchAssets: routes[SEARCH_ASSETS] ?? 0,
+      listClusters: routes[LIST_CLUSTERS] ?? 0,
+      listRunServices: routes[LIST_RUN_SERVICES] ?? 0,
+    };
   }
 
   it('streams the demo services, clusters, projects and Vault paths', async () => {
@@ -167,6 +200,141 @@ describe('InfraCollatorFactory against the sandbox', () => {
       await expect(collect(factory())).rejects.toThrow(/GCP could not be read/);
     } finally {
       await control.clearFaults();
+    }
+  });
+  it('with groundcrew.search.assetScope: the same documents from one asset search, no Service Usage call', async () => {
+    let perProject: InfraSearchDocument[] = [];
+    let fromAssets: InfraSearchDocument[] = [];
+    const without = await gcpCalls(async () => {
+      perProject = await collect(factory());
+    });
+    const withScope = await gcpCalls(async () => {
+      fromAssets = await collect(
+        factory({ assetScope: DEMO_GCP.organization }),
+      );
+    });
+    expect(asSet(fromAssets)).toEqual(asSet(perProject));
+    expect(fromAssets.length).toBeGreaterThan(10);
+    // Both demo projects enable the Container and Cloud Run APIs.
+    expect(without).toEqual({
+      listServices: 2,
+      searchAssets: 0,
+      listClusters: 2,
+      listRunServices: 2,
+    });
+    expect(withScope).toEqual({
+      listServices: 0,
+      searchAssets: 1,
+      // Only the project the asset search showed to hold clusters / Cloud Run services.
+      listClusters: 1,
+      listRunServices: 1,
+    });
+
+    // A scope that covers part of the projects: the others are read per project.
+    let partial: InfraSearchDocument[] = [];
+    const folder = await gcpCalls(async () => {
+      partial = await collect(factory({ assetScope: DEMO_GCP.folders.teamAi }));
+    });
+    expect(asSet(partial)).toEqual(asSet(perProject));
+    // groundcrew-demo (folder platform) per project; ai-gateway-prod from the search.
+    expect(folder.listServices).toBe(1);
+  });
+
+  it('indexes Cloud Run services as service documents: one per name, merged with the cluster service of that name', async () => {
+    const docs = await collect(factory());
+    const preview = docs.filter(d => d.title === DEMO_GCP.runService.name);
+    expect(preview).toEqual([
+      expect.objectContaining({
+        kind: 'service',
+        entityRef: `component:default/${DEMO_GCP.runService.name}`,
+        owner: 'group:default/platform',
+        project: DEMO_GCP.project,
+        regions: [DEMO_GCP.runService.location],
+        environments: ['staging'],
+        clusters: [],
+        hostnames: [
+          expect.stringMatching(/^docs-preview-[a-z0-9]+-ue\.a\.run\.app$/),
+        ],
+      }),
+    ]);
+    expect(preview[0].text).toContain('cloud run');
+
+    // ai-gateway also on Cloud Run, in its own project: still one service document.
+    await env.gcp.createRunService(
+      {
+        projectId: DEMO_GCP.aiProject,
+        location: 'asia-east1',
+        name: 'ai-gateway',
+      },
+      {
+        labels: { team: 'team-ai' },
+        template: {
+          image: 'registry.example.com/ai-gateway:1.0.0',
+          containerPort: 8080,
+          env: [],
+          minInstances: 0,
+          maxInstances: 2,
+        },
+        traffic: [],
+      },
+    );
+    try {
+      for (const settings of [{}, { assetScope: DEMO_GCP.organization }]) {
+        const all = await collect(factory(settings));
+        const aiGateway = all.filter(
+          d => d.kind === 'service' && d.title === 'ai-gateway',
+        );
+        expect(aiGateway).toEqual([
+          expect.objectContaining({
+            clusters: ['gke-prod-europe-west1', 'gke-prod-us-east1'],
+            regions: ['asia-east1', 'europe-west1', 'us-east1'],
+            project: DEMO_GCP.aiProject,
+          }),
+        ]);
+        expect(aiGateway[0].hostnames).toEqual(
+          expect.arrayContaining([
+            'ai-gateway.gke-prod-us-east1.example.com',
+            expect.stringMatching(/^ai-gateway-[a-z0-9]+-de\.a\.run\.app$/),
+          ]),
+        );
+      }
+    } finally {
+      await env.sandbox.gcp!.control.reset();
+    }
+  });
+
+  it('falls back to per-project reads, with a warning naming the setting, when the asset search is denied', async () => {
+    const gcp = env.sandbox.gcp!;
+    const perProject = await collect(factory());
+    await gcp.control.loadGcpFixture({
+      principals: [
+        {
+          token: gcp.token,
+          member: gcp.principal,
+          visible: [DEMO_GCP.organization],
+          billingAccounts: [],
+          deniedPermissions: ['cloudasset.assets.searchAllResources'],
+        },
+      ],
+    });
+    const warned = mockServices.logger.mock();
+    try {
+      let docs: InfraSearchDocument[] = [];
+      const calls = await gcpCalls(async () => {
+        docs = await collect(
+          factory({ assetScope: DEMO_GCP.organization }, warned),
+        );
+      });
+      expect(asSet(docs)).toEqual(asSet(perProject));
+      expect(calls.searchAssets).toBe(1);
+      expect(calls.listServices).toBeGreaterThanOrEqual(2);
+      expect(warned.warn).toHaveBeenCalledWith(
+        expect.stringMatching(
+          /^groundcrew\.search\.assetScope: Cloud Asset Inventory refuses to search organizations\/1000 .*cloudasset\.assets\.searchAllResources/,
+        ),
+      );
+    } finally {
+      await gcp.control.reset();
     }
   });
 });

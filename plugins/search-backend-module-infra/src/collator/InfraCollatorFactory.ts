@@ -15,6 +15,7 @@ import type {
   VaultService,
 } from '@groundcrew/plugin-infra-node';
 import { withCatalogOwners } from './catalogOwners';
+import { CloudRunFacts, cloudRunDocuments } from './cloudRun';
 import { clusterDocuments, serviceDocuments } from './kubernetes';
 import { GkeFacts, projectDocuments } from './projects';
 import { vaultDocuments } from './vault';
@@ -22,9 +23,9 @@ import { DEFAULT_SEARCH_SETTINGS, InfraSearchSettings } from '../config';
 
 /**
  * Collates Groundcrew's infrastructure into one search type, `groundcrew-infra`, with a `kind`
- * field per document (service, cluster, project, vault): GCP projects and GKE clusters through
- * Google's clients, services and clusters from the watch cache, Vault paths from KV metadata
- * listings (names only). Documents are streamed: nothing holds the whole set.
+ * field per document (service, cluster, project, vault): GCP projects, GKE clusters and Cloud Run
+ * services through Google's clients (Cloud Asset Inventory with `groundcrew.search.assetScope`),
+ * services and clusters from the watch cache, Vault paths from KV metadata listings (names only). Documents are streamed: nothing holds the whole set.
  *
  * A source that fails (GCP or Vault unreachable, a denied listing) fails the run with an error
  * naming the source. The search engines then keep the index of the last good run — a Vault outage
@@ -75,6 +76,7 @@ export class InfraCollatorFactory implements DocumentCollatorFactory {
     const { cache, gcp, vault, logger } = this.sources;
     const counts = { project: 0, cluster: 0, service: 0, vault: 0 };
     const gke = new Map<string, GkeFacts>();
+    const cloudRun = new Map<string, CloudRunFacts>();
     yield* counted(
       counts,
       'project',
@@ -82,10 +84,13 @@ export class InfraCollatorFactory implements DocumentCollatorFactory {
         'GCP',
         projectDocuments({
           gcp,
+          logger,
           gke,
+          cloudRun,
           query: this.settings.projectQuery,
           maxProjects: this.settings.maxProjects,
           concurrency: this.settings.concurrency,
+          assetScope: this.settings.assetScope,
         }),
       ),
     );
@@ -98,14 +103,17 @@ export class InfraCollatorFactory implements DocumentCollatorFactory {
     const clusters = cache.clusters();
     const servicesPerCluster = new Map<string, string[]>();
     const serviceOwners = new Map<string, string>();
-    for (const doc of serviceDocuments({
-      cache,
-      clusters,
-      servicesPerCluster,
-    })) {
-      serviceOwners.set(doc.title, doc.owner);
-      counts.service++;
-      yield doc;
+    // Cluster services first (with their Cloud Run facts merged in), then Cloud Run-only ones:
+    // generators, so the second reads `cloudRun` only once the first is done with it.
+    for (const docs of [
+      serviceDocuments({ cache, clusters, servicesPerCluster, cloudRun }),
+      cloudRunDocuments(cloudRun),
+    ]) {
+      for (const doc of docs) {
+        serviceOwners.set(doc.title, doc.owner);
+        counts.service++;
+        yield doc;
+      }
     }
     yield* counted(
       counts,

@@ -16,6 +16,7 @@ import {
   ownerFromLabels,
   ownerLabel,
 } from './entities';
+import { CloudRunFacts, cloudRunProject } from './cloudRun';
 import type { GkeFacts } from './projects';
 
 /** The label (fleet or GKE) that carries a cluster's class, as the entity provider reads it. */
@@ -35,12 +36,15 @@ interface ServiceFacts {
 /**
  * Service documents, one per Runway service however many clusters it runs on, from the watch
  * cache (no request to any API server): its clusters, environments, regions, routes and
- * hostnames. Also notes the services of each cluster in `servicesPerCluster`.
+ * hostnames. Also notes the services of each cluster in `servicesPerCluster`. A service that
+ * also runs on Cloud Run (in `cloudRun`) gets its Cloud Run regions, URL host and project in the
+ * same document, and is removed from `cloudRun`.
  */
 export function* serviceDocuments(options: {
   cache: KubernetesCacheService;
   clusters: ClusterCacheState[];
   servicesPerCluster: Map<string, string[]>;
+  cloudRun?: Map<string, CloudRunFacts>;
 }): Generator<InfraSearchDocument> {
   const services = new Map<string, ServiceFacts>();
   for (const cluster of options.clusters) {
@@ -99,13 +103,21 @@ export function* serviceDocuments(options: {
   }
   for (const name of [...services.keys()].sort()) {
     const facts = services.get(name)!;
+    const run = options.cloudRun?.get(name);
+    if (run) {
+      for (const r of run.regions) facts.regions.add(r);
+      for (const e of run.environments) facts.environments.add(e);
+      for (const h of run.hostnames) facts.hostnames.add(h);
+      options.cloudRun!.delete(name);
+    }
     yield infraDocument({
       kind: 'service',
       title: name,
       entityRef: infraEntityRef.service(name),
-      owner: facts.owner ?? ownerFromLabels(undefined),
-      words: ['runway service'],
+      owner: facts.owner ?? run?.owner ?? ownerFromLabels(undefined),
+      words: ['runway service', run ? 'cloud run' : ''],
       facts: {
+        project: run ? cloudRunProject(run) : undefined,
         clusters: [...facts.clusters].sort(),
         environments: [...facts.environments].sort(),
         regions: [...facts.regions].sort(),

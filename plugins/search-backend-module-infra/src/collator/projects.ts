@@ -1,5 +1,12 @@
-import type { GcpProject, GkeCluster } from '@groundcrew/plugin-infra-common';
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import { NotAllowedError } from '@backstage/errors';
+import type {
+  CloudRunService,
+  GcpProject,
+  GkeCluster,
+} from '@groundcrew/plugin-infra-common';
 import type { GcpService } from '@groundcrew/plugin-infra-node';
+import { CloudRunFacts, noteCloudRunService } from './cloudRun';
 import {
   infraDocument,
   infraEntityRef,
@@ -9,6 +16,15 @@ import {
 import { inBatches } from './inBatches';
 
 const CONTAINER_API = 'container.googleapis.com';
+const RUN_API = 'run.googleapis.com';
+
+/** The Cloud Asset Inventory types the collator reads with `groundcrew.search.assetScope`. */
+export const ASSET_TYPES = {
+  project: 'cloudresourcemanager.googleapis.com/Project',
+  service: 'serviceusage.googleapis.com/Service',
+  cluster: 'container.googleapis.com/Cluster',
+  runService: 'run.googleapis.com/Service',
+} as const;
 
 /** A GKE cluster as the cluster documents need it. */
 export type GkeFacts = Pick<
@@ -16,34 +32,116 @@ export type GkeFacts = Pick<
   'name' | 'projectId' | 'location' | 'status' | 'currentMasterVersion'
 > & { labels: Record<string, string>; projectOwner: string };
 
+/** What the asset search says of one project. */
+interface ProjectAssets {
+  apis: string[];
+  clusters: boolean;
+  runServices: boolean;
+}
+
 /**
- * Project documents: labels, enabled APIs and GKE clusters, read per project `concurrency` at a
- * time. The GKE clusters found are put in `gke` (by name) for the cluster documents.
+ * Enabled APIs, and whether there are GKE clusters / Cloud Run services, of every project under
+ * `scope`, by project number, from one Cloud Asset Inventory search (a few hundred results a
+ * call). Only projects in `wanted` are kept. A project the search does not list (outside the
+ * scope) is absent: the caller reads it per project.
+ */
+async function assetsByProject(
+  gcp: GcpService,
+  scope: string,
+  wanted: Set<string>,
+): Promise<Map<string, ProjectAssets>> {
+  const out = new Map<string, ProjectAssets>();
+  const entry = (n: string) => {
+    let e = out.get(n);
+    if (!e) {
+      e = { apis: [], clusters: false, runServices: false };
+      out.set(n, e);
+    }
+    return e;
+  };
+  for await (const a of gcp.searchAssets({
+    scope,
+    assetTypes: Object.values(ASSET_TYPES),
+  })) {
+    if (!wanted.has(a.projectNumber)) continue;
+    const e = entry(a.projectNumber);
+    if (a.assetType === ASSET_TYPES.service) {
+      if (!a.state || a.state === 'ENABLED') e.apis.push(a.name);
+    } else if (a.assetType === ASSET_TYPES.cluster) {
+      e.clusters = true;
+    } else if (a.assetType === ASSET_TYPES.runService) {
+      e.runServices = true;
+    }
+  }
+  return out;
+}
+
+/**
+ * Project documents: labels, enabled APIs and GKE clusters. The GKE clusters found are put in
+ * `gke` (by name) for the cluster documents, the Cloud Run services in `cloudRun` (by service
+ * name) for the service documents.
+ *
+ * Without `assetScope`, every project's enabled APIs are read from Service Usage, and its GKE
+ * clusters and Cloud Run services where the API is enabled, `concurrency` projects at a time. With
+ * it, one Cloud Asset Inventory search of the scope gives every project's enabled APIs and tells
+ * which projects hold clusters or Cloud Run services: only those are read (for the cluster
+ * version and the service URL, which the search does not carry). A denied search (403) falls
+ * back to the per-project reads with a warning.
  */
 export async function* projectDocuments(options: {
   gcp: GcpService;
+  logger: LoggerService;
   query: string;
   maxProjects: number;
   concurrency: number;
+  assetScope?: string;
   gke: Map<string, GkeFacts>;
+  cloudRun: Map<string, CloudRunFacts>;
 }) {
-  const { gcp, gke } = options;
+  const { gcp, gke, cloudRun } = options;
   const projects = await gcp.searchProjects({
     query: options.query,
     limit: options.maxProjects,
   });
   const active = projects.filter(p => p.state === 'ACTIVE');
-  for await (const [project, apis, clusters] of inBatches(
+
+  let assets: Map<string, ProjectAssets> | undefined;
+  if (options.assetScope) {
+    try {
+      assets = await assetsByProject(
+        gcp,
+        options.assetScope,
+        new Set(active.map(p => p.projectNumber)),
+      );
+    } catch (e) {
+      if (!(e instanceof NotAllowedError)) throw e;
+      options.logger.warn(
+        `groundcrew.search.assetScope: Cloud Asset Inventory refuses to search ${options.assetScope} (${e.message}); reading each project's APIs, clusters and Cloud Run services instead. Grant the portal cloudasset.assets.searchAllResources on the scope, or unset the setting.`,
+      );
+    }
+  }
+
+  const details = async (p: GcpProject) => {
+    const found = assets?.get(p.projectNumber);
+    // Outside the asset scope (or none): Service Usage, and what its APIs allow.
+    const apis = found
+      ? [...found.apis].sort()
+      : await gcp.listEnabledServices(p.projectId);
+    const hasClusters = found ? found.clusters : apis.includes(CONTAINER_API);
+    const hasRun = found ? found.runServices : apis.includes(RUN_API);
+    const [clusters, runServices] = await Promise.all([
+      hasClusters ? gcp.listClusters({ projectId: p.projectId }) : [],
+      hasRun
+        ? gcp.listRunServices({ projectId: p.projectId })
+        : ([] as CloudRunService[]),
+    ]);
+    return [p, apis, clusters, runServices] as const;
+  };
+
+  for await (const [project, apis, clusters, runServices] of inBatches(
     active,
     options.concurrency,
-    async (p: GcpProject) => {
-      const enabled = await gcp.listEnabledServices(p.projectId);
-      // Only a project with the Container API can hold clusters: skip the call for the rest.
-      const found = enabled.includes(CONTAINER_API)
-        ? await gcp.listClusters({ projectId: p.projectId })
-        : [];
-      return [p, enabled, found] as const;
-    },
+    details,
   )) {
     const owner = ownerFromLabels(project.labels);
     for (const c of clusters) {
@@ -57,6 +155,7 @@ export async function* projectDocuments(options: {
         projectOwner: owner,
       });
     }
+    for (const s of runServices) noteCloudRunService(cloudRun, s, owner);
     yield infraDocument({
       kind: 'project',
       title: project.projectId,
