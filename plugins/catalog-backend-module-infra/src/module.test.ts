@@ -17,8 +17,9 @@ import {
   INFRA_CHANGED_TOPIC,
   kubernetesFleetServiceFactory,
 } from '@groundcrew/plugin-infra-node';
+import { sandboxAppConfig } from '@groundcrew/plugin-infra-node/testUtils';
 import type { Sandbox } from '@groundcrew/sandbox';
-import { infraConfig, startInfraSandbox } from './__testUtils__/infraSandbox';
+import { startInfraSandbox } from './__testUtils__/infraSandbox';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import request from 'supertest';
 import catalogModule from './index';
@@ -39,24 +40,27 @@ describe('catalog module: the real catalog ingests the provider', () => {
       ],
       token: 'infra-module-kube-token',
     });
-    const config = infraConfig(sandbox, () => ({
-      environment: 'production',
-      class: 'cattle',
-    }));
     backend = await startTestBackend({
       features: [
         mockServices.rootConfig.factory({
-          data: {
-            ...config,
-            groundcrew: {
-              ...config.groundcrew,
-              catalog: {
-                // Once an hour: only the event can explain a refresh within the test.
-                schedule: { frequency: { hours: 1 }, timeout: { minutes: 1 } },
-                serviceGracePeriod: { seconds: 0 },
+          data: sandboxAppConfig(sandbox, {
+            clusterLabels: () => ({
+              environment: 'production',
+              class: 'cattle',
+            }),
+            overrides: {
+              groundcrew: {
+                catalog: {
+                  // Once an hour: only the event can explain a refresh within the test.
+                  schedule: {
+                    frequency: { hours: 1 },
+                    timeout: { minutes: 1 },
+                  },
+                  serviceGracePeriod: { seconds: 0 },
+                },
               },
             },
-          },
+          }),
         }),
         // The real events service (one in-process bus for every plugin); the test backend's
         // mock gives each plugin its own.

@@ -20,6 +20,7 @@ import {
   DeployBoardPatch,
   parseDeployBoard,
 } from '@groundcrew/plugin-infra-common';
+import { permissionPolicy } from '@groundcrew/plugin-infra-node/testUtils';
 import {
   fleetClustersConfig,
   kubeConfigOptions,
@@ -76,19 +77,13 @@ const entities = [
 ];
 
 /** An adopter's policy that keeps pods from `outsider`: every other read is allowed. */
-const permissions = mockServices.permissions.mock({
-  async authorize(requests, options) {
-    const user = (
-      options.credentials.principal as { userEntityRef?: string } | undefined
-    )?.userEntityRef;
-    return requests.map(r => {
-      const denied =
-        user === 'user:default/outsider' &&
-        r.permission.name === 'groundcrew.deployBoard.read';
-      return { result: denied ? 'DENY' : 'ALLOW' } as never;
-    });
-  },
-});
+const permissions = permissionPolicy(
+  ({ user, permission }) =>
+    !(
+      user === 'user:default/outsider' &&
+      permission === 'groundcrew.deployBoard.read'
+    ),
+);
 
 /** The catalog answers only what the caller may read: casey may not see `secret-project`. */
 const catalog = catalogServiceMock.mock({
@@ -733,9 +728,7 @@ describe('deploy-board backend', () => {
       )!;
       expect(europe.lastSeen).toBeDefined();
       // Why, without where: the sandbox's address stays in the backend's log.
-      expect(europe.message).toEqual(
-        expect.stringContaining('(address hidden)'),
-      );
+      expect(europe.message).toBe('API server unreachable: connection refused');
       expect(europe.message).not.toMatch(
         /127\.0\.0\.1|localhost|:\d{2,5}\b|https?:/,
       );

@@ -7,8 +7,24 @@ import {
   ClusterOverview,
   GcpProjectOverview,
 } from '@groundcrew/plugin-infra-common';
+import { permissionPolicy } from '@groundcrew/plugin-infra-node/testUtils';
 import { Sandbox, startSandbox } from '@groundcrew/sandbox';
 import { startInfraBackendOnSandbox } from './__testUtils__/sandboxBackend';
+
+/**
+ * An adopter's policy on catalog entities: `outsider` may read none, casey may not read the project
+ * groundcrew-demo nor the cluster gke-prod-us-east1; everyone else may read everything.
+ */
+const permissions = permissionPolicy(
+  ({ user, permission, resourceRef }) =>
+    permission !== 'catalog.entity.read' ||
+    !(
+      user === 'user:default/outsider' ||
+      (user === 'user:default/casey' &&
+        (resourceRef === 'resource:default/groundcrew-demo' ||
+          resourceRef === 'resource:default/gke-prod-us-east1'))
+    ),
+);
 
 /**
  * The entity-page overviews end to end: Google's clients against the sandbox's GCP, the fleet
@@ -31,6 +47,7 @@ describe('cluster and project overviews on the sandbox', () => {
     backend = await startInfraBackendOnSandbox(sandbox, {
       kubernetes: { cache: { requestTimeoutSeconds: 2 } },
       gcp: { retry: { attempts: 1 } },
+      features: [permissions.factory],
     });
   }, 60_000);
 
@@ -39,16 +56,17 @@ describe('cluster and project overviews on the sandbox', () => {
     await sandbox?.stop();
   });
 
-  const get = (path: string) =>
-    request(backend.server).get(`/api/infra${path}`).set('Authorization', user);
+  const get = (path: string, auth = user) =>
+    request(backend.server).get(`/api/infra${path}`).set('Authorization', auth);
 
   /** Asks until `done` holds for the answer (the cache syncs, pods become ready, a cluster drops). */
   async function until(
     path: string,
     done: (body: ClusterOverview) => boolean,
+    auth = user,
   ): Promise<ClusterOverview> {
     for (let i = 0; ; i++) {
-      const res = await get(path);
+      const res = await get(path, auth);
       expect(res.status).toBe(200);
       if (done(res.body)) return res.body;
       if (i > 150) {
@@ -183,6 +201,57 @@ describe('cluster and project overviews on the sandbox', () => {
     }
     const invalid = await get('/gcp/projects/1abc/overview');
     expect(invalid.status).toBe(400);
+  });
+
+  it('shows an overview only to whom the catalog shows its entity: 403 with nothing of it otherwise, and GCP not asked', async () => {
+    const outsider = mockCredentials.user.header('user:default/outsider');
+    const casey = mockCredentials.user.header('user:default/casey');
+    const cluster =
+      '/clusters/gke-prod-us-east1/overview?project=groundcrew-demo&location=us-east1';
+    const project = '/gcp/projects/groundcrew-demo/overview';
+    // Allowed: the same requests answer with the cluster and the project.
+    const shown = await until(cluster, b => b.status.state === 'ok');
+    expect(shown.gke?.status).toBe('RUNNING');
+    expect((await get(project)).body.project.projectId).toBe('groundcrew-demo');
+
+    const gcpReads = (await sandbox.gcp!.control.counters()).reads;
+    const denials = [
+      [outsider, cluster, 'the overview of cluster gke-prod-us-east1'],
+      [casey, cluster, 'the overview of cluster gke-prod-us-east1'],
+      [outsider, project, 'the overview of GCP project groundcrew-demo'],
+      [casey, project, 'the overview of GCP project groundcrew-demo'],
+    ];
+    for (const [auth, path, what] of denials) {
+      const res = await get(path, auth);
+      expect(res.status).toBe(403);
+      const ref = path.startsWith('/clusters')
+        ? 'resource:default/gke-prod-us-east1'
+        : 'resource:default/groundcrew-demo';
+      expect(res.body.error).toMatchObject({
+        name: 'NotAllowedError',
+        message: `You may not see ${what}: reading ${ref} is not allowed (permission catalog.entity.read)`,
+      });
+      // Nothing of the cluster or the project: only the standard error body.
+      for (const key of ['status', 'gke', 'workloads', 'project', 'billing']) {
+        expect(res.body).not.toHaveProperty(key);
+      }
+      expect(JSON.stringify(res.body)).not.toMatch(
+        /RUNNING|v1\.31|folders\/|billingAccounts|googleapis|platform/,
+      );
+    }
+    // Asked before anything is read: GCP saw none of the denied requests.
+    expect((await sandbox.gcp!.control.counters()).reads).toBe(gcpReads);
+
+    // The check is on the page's own entity: casey sees another cluster of the same project.
+    const other = await until(
+      '/clusters/gke-ops/overview?project=groundcrew-demo',
+      b => b.status.state === 'ok',
+      casey,
+    );
+    expect(other.gke?.location).toBe('us-central1');
+    expect((await get('/clusters/gke-ops/overview', outsider)).status).toBe(
+      403,
+    );
   });
 
   it('answers 503 while GCP is down, without internal addresses; a fleet cluster still shows', async () => {

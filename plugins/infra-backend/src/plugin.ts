@@ -9,6 +9,7 @@ import {
 } from '@groundcrew/plugin-infra-node';
 import { createRouter } from './router';
 import { ClusterOverviewService } from './service/ClusterOverviewService';
+import { EntityReadGuard } from './service/EntityReadGuard';
 import { FleetLookupService } from './service/FleetLookupService';
 import { GcpLookupService } from './service/GcpLookupService';
 import { ProjectOverviewService } from './service/ProjectOverviewService';
@@ -27,11 +28,20 @@ export const infraPlugin = createBackendPlugin({
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
         logger: coreServices.logger,
+        permissions: coreServices.permissions,
         gcp: gcpServiceRef,
         fleet: kubernetesFleetServiceRef,
         cache: kubernetesCacheServiceRef,
       },
-      async init({ httpAuth, httpRouter, logger, gcp, fleet, cache }) {
+      async init({
+        httpAuth,
+        httpRouter,
+        logger,
+        permissions,
+        gcp,
+        fleet,
+        cache,
+      }) {
         httpRouter.addAuthPolicy({
           path: '/runway/schema.json',
           allow: 'unauthenticated',
@@ -47,6 +57,7 @@ export const infraPlugin = createBackendPlugin({
               logger,
             }),
             projectOverviews: ProjectOverviewService.create({ gcp, logger }),
+            entityReads: EntityReadGuard.create({ permissions }),
             httpAuth,
           }),
         );

@@ -2,8 +2,12 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
-import { runwayManifestJsonSchema } from '@groundcrew/plugin-infra-common';
+import {
+  infraEntityRef,
+  runwayManifestJsonSchema,
+} from '@groundcrew/plugin-infra-common';
 import { ClusterOverviewService } from './service/ClusterOverviewService';
+import { EntityReadGuard } from './service/EntityReadGuard';
 import { FleetLookupService } from './service/FleetLookupService';
 import { GcpLookupService } from './service/GcpLookupService';
 import { ProjectOverviewService } from './service/ProjectOverviewService';
@@ -45,10 +49,17 @@ export async function createRouter(options: {
   fleet: FleetLookupService;
   clusterOverviews: ClusterOverviewService;
   projectOverviews: ProjectOverviewService;
+  entityReads: EntityReadGuard;
   httpAuth: HttpAuthService;
 }): Promise<express.Router> {
-  const { lookups, fleet, clusterOverviews, projectOverviews, httpAuth } =
-    options;
+  const {
+    lookups,
+    fleet,
+    clusterOverviews,
+    projectOverviews,
+    entityReads,
+    httpAuth,
+  } = options;
   const router = Router();
 
   // The Runway manifest's JSON Schema, for editors: a manifest's `# yaml-language-server: $schema=`
@@ -97,12 +108,20 @@ export async function createRouter(options: {
     res.json({ items: await fleet.listClusters() });
   });
 
-  // The entity pages of clusters and projects. Like the lookups above, they show what Groundcrew
-  // sees of the infrastructure to every signed-in person; never an endpoint or a credential.
+  // The entity pages of clusters and projects: shown to whom the catalog shows the cluster's or
+  // project's entity (the entity provider's ref), asked before anything of it is read.
   router.get('/clusters/:name/overview', async (req, res) => {
+    const { name } = req.params;
+    await entityReads.check({
+      credentials: await httpAuth.credentials(req, {
+        allow: ['user', 'service'],
+      }),
+      entityRef: infraEntityRef.cluster(name),
+      what: `the overview of cluster ${name}`,
+    });
     res.json(
       await clusterOverviews.overview({
-        name: req.params.name,
+        name,
         projectId: queryString(req, 'project') || undefined,
         location: queryString(req, 'location') || undefined,
       }),
@@ -110,7 +129,15 @@ export async function createRouter(options: {
   });
 
   router.get('/gcp/projects/:projectId/overview', async (req, res) => {
-    res.json(await projectOverviews.overview(req.params.projectId));
+    const { projectId } = req.params;
+    await entityReads.check({
+      credentials: await httpAuth.credentials(req, {
+        allow: ['user', 'service'],
+      }),
+      entityRef: infraEntityRef.project(projectId),
+      what: `the overview of GCP project ${projectId}`,
+    });
+    res.json(await projectOverviews.overview(projectId));
   });
 
   return router;

@@ -124,3 +124,19 @@ export const gcpConsoleUrls = {
     )}`;
   },
 };
+
+/**
+ * The catalog entity of a piece of infrastructure, as the entity provider
+ * (`@groundcrew/plugin-catalog-backend-module-infra`) names it: what an entity page, a search
+ * document or a permission check on that infrastructure refers to.
+ *
+ * @public
+ */
+export const infraEntityRef = {
+  /** A Runway service: `component:default/<name>`. */
+  service: (name: string) => `component:default/${name}`,
+  /** A Kubernetes cluster (GKE or fleet): `resource:default/<name>`. */
+  cluster: (name: string) => `resource:default/${name}`,
+  /** A GCP project: `resource:default/<projectId>`. */
+  project: (projectId: string) => `resource:default/${projectId}`,
+};

@@ -45,6 +45,7 @@ export { ROUTE_KINDS } from './kubernetes/cache/ClusterWatcher';
 export { LabelSelector } from './kubernetes/cache/labelSelector';
 export { entitySelector, selectorKey } from './kubernetes/entitySelector';
 export { readServerVersion } from './kubernetes/serverVersion';
+export { clusterProblem } from './kubernetes/clusterProblem';
 export type {
   CachedDeployment,
   CachedFlux,
@@ -77,16 +78,17 @@ export type {
   ClusterAuth,
   ClusterDefinition,
 } from './kubernetes/clusterConfig';
+export { GoogleCloud } from './gcp/GoogleCloud';
 export {
   createRootLoggerServiceFactory,
   writeConfigSchema,
 } from './rootLogger';
-export { GoogleCloud } from './gcp/GoogleCloud';
 export { GcpAuthClient } from './gcp/GcpAuthClient';
 export { StaticTokenAuthClient } from './gcp/StaticTokenAuthClient';
 export { readGcpConfig } from './gcp/gcpConfig';
 export type { GcpAuth, GcpConfig } from './gcp/gcpConfig';
 export type {
+  GcpAsset,
   GcpBillingAccount,
   GcpIamPolicy,
   GcpService,
@@ -105,7 +107,8 @@ export type {
 export { audited } from './scaffolder/audited';
 export { checkInput } from './scaffolder/checkInput';
 export type { InputSchema } from './scaffolder/checkInput';
-export { NodeVault, UnconfiguredVault } from './vault/NodeVault';
+export { NodeVault } from './vault/NodeVault';
+export { UnconfiguredVault } from './vault/UnconfiguredVault';
 export { readVaultConfig } from './vault/vaultConfig';
 export type { VaultAuth, VaultConfig } from './vault/vaultConfig';
 export type {

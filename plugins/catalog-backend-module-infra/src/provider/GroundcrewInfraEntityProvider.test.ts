@@ -15,10 +15,11 @@ import {
 } from '@groundcrew/plugin-infra-node';
 import {
   recordingLogger,
+  sandboxAppConfig,
   startServicesBackend,
 } from '@groundcrew/plugin-infra-node/testUtils';
 import type { Sandbox } from '@groundcrew/sandbox';
-import { infraConfig, startInfraSandbox } from '../__testUtils__/infraSandbox';
+import { startInfraSandbox } from '../__testUtils__/infraSandbox';
 import { GroundcrewInfraEntityProvider } from './GroundcrewInfraEntityProvider';
 
 /** A Runway service as runway:service:create turns it up: namespace and HelmRelease, owned. */
@@ -105,13 +106,12 @@ describe('GroundcrewInfraEntityProvider against the sandbox (GCP + Kubernetes)',
 
   async function startBackend() {
     return startServicesBackend({
-      data: infraConfig(
-        sandbox,
-        (name): Record<string, string> =>
+      data: sandboxAppConfig(sandbox, {
+        clusterLabels: ({ name }): Record<string, string> =>
           name === 'gke-prod-us-east1'
             ? { environment: 'production', region: 'us-east1', class: 'pet' }
             : { environment: 'ops', class: 'sheep' },
-      ),
+      }),
       features: [gcpServiceFactory, kubernetesFleetServiceFactory],
       refs: {
         gcp: gcpServiceRef,

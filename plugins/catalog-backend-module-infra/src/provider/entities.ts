@@ -7,10 +7,12 @@ import {
 import {
   CloudRunService,
   ClusterSummary,
+  gcpConsoleUrls,
   GcpProject,
   GkeCluster,
   GROUNDCREW_ANNOTATIONS,
   GROUNDCREW_LABELS,
+  infraEntityRef,
   KUBERNETES_ANNOTATIONS,
   RUNWAY_CLOUD_RUN_LABELS,
 } from '@groundcrew/plugin-infra-common';
@@ -150,9 +152,7 @@ function projectEntity(
       }),
       links: [
         {
-          url: `https://console.cloud.google.com/home/dashboard?project=${encodeURIComponent(
-            p.projectId,
-          )}`,
+          url: gcpConsoleUrls.project(p.projectId),
           title: 'Google Cloud console',
         },
       ],
@@ -282,11 +282,7 @@ function clusterEntity(
         ? {
             links: [
               {
-                url: `https://console.cloud.google.com/kubernetes/clusters/details/${encodeURIComponent(
-                  gke.location,
-                )}/${encodeURIComponent(
-                  gke.name,
-                )}/details?project=${encodeURIComponent(gke.projectId)}`,
+                url: gcpConsoleUrls.cluster(gke),
                 title: 'Google Cloud console',
               },
             ],
@@ -296,7 +292,9 @@ function clusterEntity(
     spec: {
       type: 'kubernetes-cluster',
       owner: owner.ref,
-      ...(knownProject ? { dependsOn: [`resource:default/${projectId}`] } : {}),
+      ...(knownProject
+        ? { dependsOn: [infraEntityRef.project(projectId)] }
+        : {}),
     },
   };
 }
@@ -407,10 +405,10 @@ function serviceEntity(
   const dependsOn = [
     ...clusters
       .filter(c => options.clusters.has(c))
-      .map(c => `resource:default/${c}`),
+      .map(infraEntityRef.cluster),
     ...projectIds
       .filter(p => options.projects.has(p))
-      .map(p => `resource:default/${p}`),
+      .map(infraEntityRef.project),
   ];
   const whereText = [
     ...(clusters.length ? [`clusters ${clusters.join(', ')}`] : []),

@@ -15,10 +15,10 @@ import {
 import {
   CachedDeployment,
   CachedPod,
+  clusterProblem,
   KubernetesCacheService,
   LabelSelector,
 } from '@groundcrew/plugin-infra-node';
-import { withoutAddresses } from './withoutAddresses';
 
 /** Where environments come from: a namespace label wins over the cluster's label. */
 export interface EnvironmentLabels {
@@ -268,7 +268,7 @@ export function buildBoard(options: {
       state: c.state,
       lastSeen: c.lastSeen,
       // Shown to every viewer: without the cluster's internal addresses.
-      message: c.message && withoutAddresses(c.message),
+      message: clusterProblem(c.message),
     })),
     revision: options.revision,
     generatedAt: new Date().toISOString(),

@@ -1,5 +1,7 @@
+import { BackendFeature } from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { fleetClustersConfig, Sandbox } from '@groundcrew/sandbox';
+import { sandboxAppConfig } from '@groundcrew/plugin-infra-node/testUtils';
+import { Sandbox } from '@groundcrew/sandbox';
 import { infraPlugin } from '../plugin';
 
 /** Config values to add to a section: scalars, or one level of them. */
@@ -10,36 +12,33 @@ type ConfigValues = Record<
 
 /**
  * The infra backend as the portal runs it, against a sandbox: the default GcpService (Google's
- * clients) on the sandbox's GCP, the default fleet holding the sandbox's clusters, and the default
- * watch cache. `gcp` and `kubernetes` are merged into `groundcrew.gcp` / `groundcrew.kubernetes`.
+ * clients) on the sandbox's GCP, the default fleet holding the sandbox's clusters with their
+ * labels, and the default watch cache. `gcp` and `kubernetes` are merged into `groundcrew.gcp` /
+ * `groundcrew.kubernetes`; `features` are added (a permissions service with a policy of the test's
+ * own, say).
  */
 export function startInfraBackendOnSandbox(
   sandbox: Sandbox,
-  extra: { gcp?: ConfigValues; kubernetes?: ConfigValues } = {},
+  extra: {
+    gcp?: ConfigValues;
+    kubernetes?: ConfigValues;
+    features?: BackendFeature[];
+  } = {},
 ) {
-  const gcp = sandbox.gcp!;
   return startTestBackend({
     features: [
       mockServices.rootConfig.factory({
-        data: {
-          backend: {
-            baseUrl: 'http://localhost:0',
-            database: { client: 'better-sqlite3', connection: ':memory:' },
-          },
-          groundcrew: {
-            kubernetes: {
-              clusters: fleetClustersConfig(sandbox),
-              ...extra.kubernetes,
-            },
-            gcp: {
-              endpoint: gcp.url,
-              caData: sandbox.kubernetes.caPem,
-              credentials: { token: gcp.token },
-              ...extra.gcp,
+        data: sandboxAppConfig(sandbox, {
+          clusterLabels: c => c.labels ?? {},
+          overrides: {
+            groundcrew: {
+              gcp: extra.gcp ?? {},
+              kubernetes: extra.kubernetes ?? {},
             },
           },
-        },
+        }),
       }),
+      ...(extra.features ?? []),
       infraPlugin,
     ],
   });

@@ -16,6 +16,7 @@ import {
 } from '@groundcrew/plugin-infra-common';
 import {
   CachedDeployment,
+  clusterProblem,
   GcpService,
   KubernetesCacheService,
   KubernetesFleetService,
@@ -51,33 +52,6 @@ function isHealthy(d: CachedDeployment): boolean {
     d.ready >= d.desired &&
     d.available >= d.desired
   );
-}
-
-/** What a network error code means, in words. */
-const NETWORK_ERRORS: Array<[RegExp, string]> = [
-  [/ECONNREFUSED/, 'connection refused'],
-  [/ECONNRESET|socket hang up/, 'connection reset'],
-  [/ETIMEDOUT|ESOCKETTIMEDOUT|\btimed out\b/i, 'timed out'],
-  [/ENOTFOUND|EAI_AGAIN/, 'host name not found'],
-  [/EHOSTUNREACH|ENETUNREACH/, 'no route to the API server'],
-  [/CERT|certificate|self.signed/i, 'TLS certificate not accepted'],
-];
-
-/**
- * The cache's reason for a cluster's state, without the URL or address it names (the cache quotes
- * the failed request): the page says why, not where.
- */
-export function clusterProblem(
-  message: string | undefined,
-): string | undefined {
-  if (!message) return undefined;
-  for (const [pattern, words] of NETWORK_ERRORS) {
-    if (pattern.test(message)) return `API server unreachable: ${words}`;
-  }
-  return message
-    .replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s,;)]+/gi, 'the API server')
-    .replace(/\[[0-9a-f:]+\](:\d+)?/gi, 'the API server')
-    .replace(/\b\d{1,3}(\.\d{1,3}){3}(:\d+)?\b/g, 'the API server');
 }
 
 function gkeFacts(cluster: GkeCluster): ClusterGkeFacts {

@@ -1,6 +1,7 @@
 /**
- * Test helpers for Groundcrew's scaffolder actions: run a handler as the scaffolder would, and
- * record what it logged and audited. Import from `@groundcrew/plugin-infra-node/testUtils` in tests.
+ * Test helpers for Groundcrew's scaffolder actions and backends: run a handler as the scaffolder
+ * would, record what it logged and audited, and point a test backend's config at a sandbox. Import
+ * from `@groundcrew/plugin-infra-node/testUtils` in tests.
  *
  * @packageDocumentation
  */
@@ -14,3 +15,7 @@ export {
 } from './testDatabases';
 export type { TestDatabase, TestDatabaseKind } from './testDatabases';
 export { startServicesBackend } from './servicesBackend';
+export { sandboxAppConfig } from './sandboxAppConfig';
+export { permissionPolicy } from './permissionPolicy';
+export type { PermissionAsk } from './permissionPolicy';
+export type { SandboxEndpoints } from './sandboxAppConfig';

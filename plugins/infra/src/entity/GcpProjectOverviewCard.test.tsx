@@ -111,4 +111,22 @@ describe('GcpProjectOverviewCard', () => {
       ),
     ).toBeInTheDocument();
   });
+
+  it('says plainly when the permission policy keeps the project from the viewer', async () => {
+    answer(() =>
+      errorResponse(
+        403,
+        'NotAllowedError',
+        'You may not see the overview of GCP project groundcrew-demo: reading resource:default/groundcrew-demo is not allowed (permission catalog.entity.read)',
+      ),
+    );
+    await render();
+    expect(
+      await screen.findByText(/You may not see this project$/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(/permission catalog\.entity\.read/),
+    ).toBeInTheDocument();
+    expect(screen.queryByLabelText('enabled APIs')).not.toBeInTheDocument();
+  });
 });

@@ -100,6 +100,7 @@ export function GcpProjectOverviewCard() {
       <OverviewError
         error={state.error}
         notFoundTitle="GCP does not show this project"
+        deniedTitle="You may not see this project"
         failedTitle="The project overview could not be loaded"
       />
     );

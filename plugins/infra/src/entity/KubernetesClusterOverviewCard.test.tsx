@@ -161,4 +161,22 @@ describe('KubernetesClusterOverviewCard', () => {
       ),
     ).toBeInTheDocument();
   });
+
+  it('says plainly when the permission policy keeps the cluster from the viewer', async () => {
+    answer(() =>
+      errorResponse(
+        403,
+        'NotAllowedError',
+        'You may not see the overview of cluster gke-prod-us-east1: reading resource:default/gke-prod-us-east1 is not allowed (permission catalog.entity.read)',
+      ),
+    );
+    await render();
+    expect(
+      await screen.findByText(/You may not see this cluster$/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(/permission catalog\.entity\.read/),
+    ).toBeInTheDocument();
+    expect(screen.queryByText('Node pools')).not.toBeInTheDocument();
+  });
 });

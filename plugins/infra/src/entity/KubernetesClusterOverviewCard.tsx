@@ -160,6 +160,7 @@ function Services(props: { overview: ClusterOverview }) {
       <OverviewError
         error={services.error}
         notFoundTitle="No services found"
+        deniedTitle="You may not list the services in the catalog"
         failedTitle="The catalog did not list the services"
       />
     );
@@ -270,6 +271,7 @@ export function KubernetesClusterOverviewCard() {
       <OverviewError
         error={state.error}
         notFoundTitle="Groundcrew does not know this cluster"
+        deniedTitle="You may not see this cluster"
         failedTitle="The cluster overview could not be loaded"
       />
     );

@@ -11,6 +11,7 @@ import { Sandbox, startSandbox } from '@groundcrew/sandbox';
 import { GcpActionsConfig, readGcpActionsConfig } from '../config';
 import {
   recordingAuditor,
+  sandboxAppConfig,
   startServicesBackend,
 } from '@groundcrew/plugin-infra-node/testUtils';
 
@@ -29,41 +30,21 @@ export const DEMO = {
 
 /** Config of the GCP service and the actions against a sandbox, with short waits. */
 export function gcpTestConfig(sandbox: Sandbox) {
-  return {
-    backend: {
-      baseUrl: 'http://localhost:0',
-      database: { client: 'better-sqlite3', connection: ':memory:' },
-    },
-    groundcrew: {
-      permissions: { platformGroup: 'group:default/platform' },
-      gcp: {
-        endpoint: sandbox.gcp!.url,
-        caData: sandbox.kubernetes.caPem,
-        credentials: { token: sandbox.gcp!.token },
-        operationPollIntervalSeconds: 0.02,
-        retry: { attempts: 3, initialBackoffSeconds: 0.01 },
-        parents: [
-          { parent: DEMO.teamAiFolder, owners: ['group:default/team-ai'] },
-        ],
-      },
-      gke: { fleetCredential: 'sandbox' },
-      kubernetes: {
-        registrySyncIntervalSeconds: 0.2,
-        credentials: {
-          sandbox: { token: sandbox.kubernetes.clusters[0].token },
+  // The sandbox's own cluster (gke-base) is in the fleet, so a template cannot take its name.
+  return sandboxAppConfig(sandbox, {
+    overrides: {
+      groundcrew: {
+        gcp: {
+          retry: { attempts: 3 },
+          parents: [
+            { parent: DEMO.teamAiFolder, owners: ['group:default/team-ai'] },
+          ],
         },
-        // The sandbox's own cluster, so a template cannot take its name.
-        clusters: [
-          {
-            name: 'gke-base',
-            url: sandbox.kubernetes.clusters[0].url,
-            caData: sandbox.kubernetes.caPem,
-            credential: 'sandbox',
-          },
-        ],
+        gke: { fleetCredential: 'sandbox' },
+        kubernetes: { registrySyncIntervalSeconds: 0.2 },
       },
     },
-  };
+  });
 }
 
 /**

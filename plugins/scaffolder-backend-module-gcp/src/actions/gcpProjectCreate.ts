@@ -6,8 +6,10 @@ import {
 import { ConflictError, InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
+  gcpConsoleUrls,
   gcpProjectCreatePermission,
   gcpProjectIdProblem,
+  infraEntityRef,
 } from '@groundcrew/plugin-infra-common';
 import type {
   GcpIamPolicy,
@@ -309,13 +311,8 @@ export function createGcpProjectCreateAction(options: {
       const outputs = (projectNumber: string) => {
         ctx.output('projectId', projectId);
         ctx.output('projectNumber', projectNumber);
-        ctx.output(
-          'consoleUrl',
-          `https://console.cloud.google.com/home/dashboard?project=${encodeURIComponent(
-            projectId,
-          )}`,
-        );
-        ctx.output('entityRef', `resource:default/${projectId}`);
+        ctx.output('consoleUrl', gcpConsoleUrls.project(projectId));
+        ctx.output('entityRef', infraEntityRef.project(projectId));
         ctx.output('plan', lines);
       };
       if (ctx.isDryRun) {
@@ -451,7 +448,7 @@ export function createGcpProjectCreateAction(options: {
         {
           kind: 'gcp-project',
           name: projectId,
-          entityRef: `resource:default/${projectId}`,
+          entityRef: infraEntityRef.project(projectId),
         },
         ctx.logger,
       );

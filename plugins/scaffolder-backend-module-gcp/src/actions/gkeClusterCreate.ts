@@ -10,10 +10,12 @@ import {
 } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
+  gcpConsoleUrls,
   GKE_CLUSTER_NAME_PATTERN,
   GKE_RELEASE_CHANNELS,
   gkeClusterCreatePermission,
   GkeCluster,
+  infraEntityRef,
 } from '@groundcrew/plugin-infra-common';
 import type {
   GcpService,
@@ -296,14 +298,12 @@ export function createGkeClusterCreateAction(options: {
         ctx.logger.info(`Plan for ${name}:\n  - ${plan.join('\n  - ')}`);
       }
 
-      const consoleUrl = `https://console.cloud.google.com/kubernetes/clusters/details/${location}/${name}/details?project=${encodeURIComponent(
-        projectId,
-      )}`;
+      const consoleUrl = gcpConsoleUrls.cluster({ projectId, location, name });
       const outputs = (endpoint: string) => {
         ctx.output('name', name);
         ctx.output('endpoint', endpoint);
         ctx.output('fleetCluster', name);
-        ctx.output('entityRef', `resource:default/${name}`);
+        ctx.output('entityRef', infraEntityRef.cluster(name));
         ctx.output('consoleUrl', consoleUrl);
         ctx.output('plan', plan);
       };
@@ -426,7 +426,7 @@ export function createGkeClusterCreateAction(options: {
         {
           kind: 'kubernetes-cluster',
           name,
-          entityRef: `resource:default/${name}`,
+          entityRef: infraEntityRef.cluster(name),
         },
         ctx.logger,
       );

@@ -13,6 +13,7 @@ import {
 import {
   actionContext,
   recordingAuditor,
+  sandboxAppConfig,
   startServicesBackend,
 } from '@groundcrew/plugin-infra-node/testUtils';
 import { startSandbox } from '@groundcrew/sandbox';
@@ -48,37 +49,16 @@ export async function startRunwayTestEnv() {
     },
   });
   const cluster = sandbox.kubernetes.clusters[0];
-  const data = {
-    backend: {
-      baseUrl: 'http://localhost:0',
-      database: { client: 'better-sqlite3', connection: ':memory:' },
-    },
-    groundcrew: {
-      permissions: { platformGroup: 'group:default/platform' },
-      gcp: {
-        endpoint: sandbox.gcp!.url,
-        caData: sandbox.kubernetes.caPem,
-        credentials: { token: sandbox.gcp!.token },
-        operationPollIntervalSeconds: 0.02,
-        retry: { attempts: 2, initialBackoffSeconds: 0.01 },
-      },
-      runway: {
-        gke: { rolloutTimeoutMinutes: 0.5 },
-        cloudRun: { operationTimeoutMinutes: 0.5 },
-      },
-      kubernetes: {
-        credentials: { sandbox: { token: cluster.token } },
-        clusters: [
-          {
-            name: CLUSTER,
-            url: cluster.url,
-            caData: sandbox.kubernetes.caPem,
-            credential: 'sandbox',
-          },
-        ],
+  const data = sandboxAppConfig(sandbox, {
+    overrides: {
+      groundcrew: {
+        runway: {
+          gke: { rolloutTimeoutMinutes: 0.5 },
+          cloudRun: { operationTimeoutMinutes: 0.5 },
+        },
       },
     },
-  };
+  });
   const backend = await startServicesBackend({
     data,
     features: [gcpServiceFactory, kubernetesFleetServiceFactory],

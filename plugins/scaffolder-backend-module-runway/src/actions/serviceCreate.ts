@@ -6,6 +6,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { infraEntityRef } from '@groundcrew/plugin-infra-common';
 import {
   checkInput,
   GcpService,
@@ -182,7 +183,7 @@ export function createRunwayServiceCreateAction(options: {
             {
               kind: 'runway-service',
               name,
-              entityRef: `component:default/${name}`,
+              entityRef: infraEntityRef.service(name),
             },
             ctx.logger,
           );
