@@ -676,8 +676,11 @@ describe('deploy-board backend', () => {
       const body = parseDeployBoard(
         (await board('search-indexer-backfill')).body,
       );
-      failing = pods(body).find(p =>
-        p.events?.some(e => e.reason === 'BackOff'),
+      // The event and the pod's new status come on two watches: wait for both.
+      failing = pods(body).find(
+        p =>
+          p.reason === 'CrashLoopBackOff' &&
+          p.events?.some(e => e.reason === 'BackOff'),
       );
       if (i > 150) throw new Error('the crash loop never showed on the board');
       if (!failing) await new Promise(r => setTimeout(r, 100));

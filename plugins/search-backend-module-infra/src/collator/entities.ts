@@ -1,19 +1,15 @@
 import {
+  infraEntityRef,
   InfraSearchDocument,
   InfraSearchKind,
   PLATFORM_GROUP_REF,
 } from '@groundcrew/plugin-infra-common';
 
 /**
- * Which catalog entity a piece of infrastructure is: the same refs the entity provider
- * (`@groundcrew/plugin-catalog-backend-module-infra`) writes, so that a document links to the entity
- * page and the permission filter decides on that entity.
+ * Which catalog entity a piece of infrastructure is: the refs the entity provider writes, so that
+ * a document links to the entity page and the permission filter decides on that entity.
  */
-export const infraEntityRef = {
-  service: (name: string) => `component:default/${name}`,
-  cluster: (name: string) => `resource:default/${name}`,
-  project: (projectId: string) => `resource:default/${projectId}`,
-};
+export { infraEntityRef };
 
 /**
  * Labels that name the owning group, most specific first, as the entity provider reads them: GCP
