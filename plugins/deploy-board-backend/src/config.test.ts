@@ -28,6 +28,7 @@ const emptyCache = createServiceFactory({
     podEvents: () => [],
     flux: () => [],
     routes: () => [],
+    watchRoutes: () => {},
     namespace: () => undefined,
     subscribe: () => () => {},
   }),

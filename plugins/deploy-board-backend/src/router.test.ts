@@ -41,6 +41,7 @@ function fakeCache(sync: () => Promise<boolean>): KubernetesCacheService {
     podEvents: () => [],
     flux: () => [],
     routes: () => [],
+    watchRoutes: () => {},
     namespace: () => undefined,
     subscribe: () => () => {},
   };

@@ -48,6 +48,8 @@ export class InfraCollatorFactory implements DocumentCollatorFactory {
     catalog?: { service: CatalogService; auth: AuthService };
     settings?: Partial<InfraSearchSettings>;
   }) {
+    // Services' routes and hostnames are documents: the shared cache watches routes for us.
+    options.cache.watchRoutes();
     return new InfraCollatorFactory(options, {
       ...DEFAULT_SEARCH_SETTINGS,
       ...options.settings,

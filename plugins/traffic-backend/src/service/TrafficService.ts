@@ -129,6 +129,8 @@ export class TrafficService {
       gcp?: GcpService;
     },
   ) {
+    // The shared cache watches routes only for plugins that read them.
+    options.cache.watchRoutes();
     options.cache.subscribe(change => {
       if (change.type === 'resync' || ROUTE_KINDS.includes(change.kind)) {
         this.revision++;

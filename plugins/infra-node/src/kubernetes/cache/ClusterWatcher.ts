@@ -146,8 +146,16 @@ const KINDS: KindSpec[] = [
   },
 ];
 
-/** How many kinds each cluster watches. */
+/** How many kinds each cluster watches, at most. */
 export const WATCHED_KIND_COUNT = KINDS.length;
+
+/**
+ * The kinds every cache watches: what the deploy board reads. The route kinds are watched once a
+ * plugin that reads routes asks for them ({@link KubernetesCacheService.watchRoutes}).
+ */
+export const BASE_KINDS: ReadonlyArray<WatchedKind> = KINDS.map(
+  k => k.key,
+).filter(k => !ROUTE_KINDS.includes(k));
 
 /**
  * What changed in a cluster's cache: one object (`object` is its new state, or its last state when
@@ -349,6 +357,8 @@ function describe(error: unknown): string {
  */
 export class ClusterWatcher {
   private readonly kinds = new Map<WatchedKind, KindState>();
+  /** The kinds whose list-and-watch loop runs; the others are not part of the state. */
+  private readonly running = new Set<WatchedKind>();
   private readonly podsByOwner = new Map<string, Set<string>>();
   private readonly replicaSetsByOwner = new Map<string, Set<string>>();
   private readonly events = new PodEventIndex();
@@ -401,8 +411,12 @@ export class ClusterWatcher {
     }
   }
 
-  start() {
+  /** Starts the loops of `kinds` that are not running yet (a later call adds kinds). */
+  start(kinds: Iterable<WatchedKind>) {
+    const wanted = new Set(kinds);
     for (const spec of KINDS) {
+      if (!wanted.has(spec.key) || this.running.has(spec.key)) continue;
+      this.running.add(spec.key);
       this.loop(spec).catch(error =>
         this.logger.error(
           `Watch loop for ${spec.kind} in cluster ${
@@ -439,8 +453,15 @@ export class ClusterWatcher {
     return { message: describe(error), unreachable: isConnectionError(error) };
   }
 
+  /** The states of the kinds that are watched. */
+  private watchedStates(): KindState[] {
+    return [...this.kinds]
+      .filter(([kind]) => this.running.has(kind))
+      .map(([, state]) => state);
+  }
+
   state(): ClusterCacheState {
-    const states = [...this.kinds.values()];
+    const states = this.watchedStates();
     const failing = states.find(k => k.error);
     let state: ClusterCacheState['state'] = 'ok';
     if (failing) {
@@ -462,7 +483,7 @@ export class ClusterWatcher {
    * reached: the other kinds of a hung cluster would only wait for their own deadlines.
    */
   settled(): boolean {
-    const kinds = [...this.kinds.values()];
+    const kinds = this.watchedStates();
     return (
       kinds.some(k => k.error?.unreachable) ||
       kinds.every(k => k.synced || k.absent || k.error)

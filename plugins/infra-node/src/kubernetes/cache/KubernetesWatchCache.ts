@@ -3,11 +3,14 @@ import { ClusterSummary } from '@groundcrew/plugin-infra-common';
 import { KubernetesFleetService } from '../KubernetesFleet';
 import { CacheConfig, DEFAULT_CACHE_CONFIG } from '../clusterConfig';
 import {
+  BASE_KINDS,
   CacheChange,
   ClusterCacheState,
   ClusterWatcher,
   createListGate,
   ListGate,
+  ROUTE_KINDS,
+  WatchedKind,
 } from './ClusterWatcher';
 import {
   CachedDeployment,
@@ -42,8 +45,17 @@ export interface KubernetesCacheService {
    */
   podEvents(cluster: string, podUid: string): readonly CachedPodEvent[];
   flux(cluster: string): CachedFlux[];
-  /** HTTPRoutes, VirtualServices and Ingresses of a cluster. */
+  /**
+   * HTTPRoutes, VirtualServices and Ingresses of a cluster; empty until a plugin has called
+   * {@link KubernetesCacheService.watchRoutes}.
+   */
   routes(cluster: string): CachedRoute[];
+  /**
+   * Watches the route kinds in every cluster, from now on. A plugin that reads routes calls it when
+   * it starts: a backend without such a plugin holds no route watches (three fewer connections
+   * per cluster). Idempotent.
+   */
+  watchRoutes(): void;
   namespace(cluster: string, name: string): CachedNamespace | undefined;
   /** Called for every change, synchronously; keep the listener cheap. */
   subscribe(listener: (change: CacheChange) => void): () => void;
@@ -59,6 +71,7 @@ export class KubernetesWatchCache implements KubernetesCacheService {
   private readonly watchers = new Map<string, ClusterWatcher>();
   private readonly listeners = new Set<(change: CacheChange) => void>();
   private readonly listGate: ListGate;
+  private readonly watched = new Set<WatchedKind>(BASE_KINDS);
   private unsubscribeFleet?: () => void;
 
   static async create(options: {
@@ -141,6 +154,12 @@ export class KubernetesWatchCache implements KubernetesCacheService {
     return this.watchers.get(cluster)?.routes() ?? [];
   }
 
+  watchRoutes() {
+    if (ROUTE_KINDS.every(k => this.watched.has(k))) return;
+    for (const kind of ROUTE_KINDS) this.watched.add(kind);
+    for (const watcher of this.watchers.values()) watcher.start(this.watched);
+  }
+
   namespace(cluster: string, name: string) {
     return this.watchers.get(cluster)?.namespace(name);
   }
@@ -179,7 +198,7 @@ export class KubernetesWatchCache implements KubernetesCacheService {
       },
     );
     this.watchers.set(cluster.name, watcher);
-    watcher.start();
+    watcher.start(this.watched);
   }
 
   private remove(name: string) {

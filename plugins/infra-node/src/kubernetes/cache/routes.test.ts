@@ -20,15 +20,38 @@ describe('the cache holds routes: HTTPRoute, VirtualService, Ingress', () => {
   }, 30_000);
   afterAll(() => sandbox.stop());
 
-  it('lists the demo routes once, and follows a weight changed by server-side apply', async () => {
+  it('watches routes once a plugin asks, lists the demo routes, and follows a weight changed by server-side apply', async () => {
+    const control = sandbox.control[CLUSTER];
+    await control.resetCounters();
     const { services, stop } = await startProbeBackend({
       sandbox,
       clusters: [CLUSTER],
       refs: { cache: kubernetesCacheServiceRef },
     });
     const { cache } = services;
+    const routeRequests = async () =>
+      Object.keys((await control.counters()).routes).filter(r =>
+        /httproutes|virtualservices|ingresses/.test(r),
+      );
     try {
+      // The deploy board alone does not need routes: none is listed or watched.
       expect(await cache.waitForSync(20_000)).toBe(true);
+      expect(cache.routes(CLUSTER)).toEqual([]);
+      expect(await routeRequests()).toEqual([]);
+
+      cache.watchRoutes();
+      cache.watchRoutes();
+      await eventually(() => cache.routes(CLUSTER).length === 4);
+      expect(await cache.waitForSync(20_000)).toBe(true);
+      expect(cache.clusters().find(c => c.name === CLUSTER)?.state).toBe('ok');
+      // One list (and one watch) per route kind, however often a plugin asks.
+      const lists = await control.counters();
+      for (const kind of ['httproutes', 'virtualservices', 'ingresses']) {
+        const listed = Object.entries(lists.routes).filter(
+          ([r]) => r.includes(kind) && !r.endsWith('?watch'),
+        );
+        expect(listed.map(([, n]) => n)).toEqual([1]);
+      }
       const routes = cache.routes(CLUSTER);
       expect(
         routes.map(r => `${r.kind} ${r.namespace}/${r.name}`).sort(),

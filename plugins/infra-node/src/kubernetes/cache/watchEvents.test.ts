@@ -7,6 +7,8 @@ import {
   ClusterWatcher,
   createListGate,
   WATCHED_KIND_COUNT,
+  BASE_KINDS,
+  ROUTE_KINDS,
 } from './ClusterWatcher';
 
 const resource = (name: string, kind: string, namespaced: boolean) => ({
@@ -130,7 +132,7 @@ function startWatcher(kc: KubeConfig) {
     500,
     { backoff: { baseMs: 1, maxMs: 2, tooManyRequestsMs: 1 } },
   );
-  watcher.start();
+  watcher.start([...BASE_KINDS, ...ROUTE_KINDS]);
   return { watcher, logger };
 }
 
