@@ -22,12 +22,62 @@ export function parseVaultDuration(text: string | number): number {
 }
 
 /**
+ * The KV secrets by `<mount>/<path>`, with each mount's paths kept sorted for listings: a LIST
+ * reads only the paths under its folder (binary search to the first), as Vault's storage does by
+ * prefix, rather than every secret of the server. The sorted lists are rebuilt after a path is
+ * added or removed.
+ */
+class SecretMap extends Map<string, VaultKvSecret> {
+  private sorted?: Map<string, string[]>;
+
+  set(key: string, value: VaultKvSecret) {
+    if (!this.has(key)) this.sorted = undefined;
+    return super.set(key, value);
+  }
+
+  delete(key: string) {
+    const deleted = super.delete(key);
+    if (deleted) this.sorted = undefined;
+    return deleted;
+  }
+
+  clear() {
+    super.clear();
+    this.sorted = undefined;
+  }
+
+  /** The paths of `mount` that start with `prefix`, in order. */
+  *pathsUnder(mount: string, prefix: string): Iterable<string> {
+    if (!this.sorted) {
+      this.sorted = new Map();
+      for (const s of this.values()) {
+        const list = this.sorted.get(s.mount) ?? [];
+        list.push(s.path);
+        this.sorted.set(s.mount, list);
+      }
+      for (const list of this.sorted.values()) list.sort();
+    }
+    const paths = this.sorted.get(mount) ?? [];
+    let lo = 0;
+    let hi = paths.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (paths[mid] < prefix) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < paths.length && paths[i].startsWith(prefix); i++) {
+      yield paths[i];
+    }
+  }
+}
+
+/**
  * The state of the Vault imitation: mounts, KV v2 secrets with their versions, ACL policies,
  * tokens, leases and Kubernetes auth roles, plus the server's condition (sealed, standby).
  */
 export class VaultStore {
   mounts = new Map<string, VaultMountRecord>();
-  secrets = new Map<string, VaultKvSecret>();
+  secrets = new SecretMap();
   policies = new Map<string, string>();
   tokens = new Map<string, VaultTokenRecord>();
   leases = new Map<string, VaultLeaseRecord>();
@@ -146,9 +196,8 @@ export class VaultStore {
   listKeys(mount: string, dir: string): string[] {
     const prefix = dir ? `${dir.replace(/\/+$/, '')}/` : '';
     const keys = new Set<string>();
-    for (const s of this.secrets.values()) {
-      if (s.mount !== mount || !s.path.startsWith(prefix)) continue;
-      const rest = s.path.slice(prefix.length);
+    for (const path of this.secrets.pathsUnder(mount, prefix)) {
+      const rest = path.slice(prefix.length);
       const cut = rest.indexOf('/');
       keys.add(cut >= 0 ? rest.slice(0, cut + 1) : rest);
     }

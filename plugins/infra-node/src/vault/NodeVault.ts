@@ -77,6 +77,9 @@ export class NodeVault implements VaultService {
       requestOptions: {
         ...(config.caPem ? { ca: config.caPem } : {}),
         timeout: config.requestTimeoutMs,
+        // One TLS connection per request slot, kept open between requests: without it every call
+        // (a search collation lists thousands of folders) paid a TLS handshake of its own.
+        agentOptions: { keepAlive: true, maxSockets: config.maxConcurrency },
       },
     });
     this.limiter = new Limiter(config.maxConcurrency);
