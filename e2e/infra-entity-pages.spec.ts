@@ -95,3 +95,41 @@ test("a GCP project's page shows billing, labels and enabled APIs", async ({
     fullPage: true,
   });
 });
+
+test('a cluster page the viewer may not see says so, in the backend’s words, with nothing of the cluster', async ({
+  page,
+}) => {
+  // The demo's policy lets everyone read catalog entities, so the backend's 403 (tested against
+  // the sandbox in plugins/infra-backend) is given here as it sends it: Backstage's error body.
+  const message =
+    'You may not see the overview of cluster gke-prod-us-east1: reading resource:default/gke-prod-us-east1 is not allowed (permission catalog.entity.read)';
+  // The card asks with the cluster's project and location as query parameters.
+  await page.route(
+    /\/api\/infra\/clusters\/gke-prod-us-east1\/overview(\?|$)/,
+    route =>
+      route.fulfill({
+        status: 403,
+        contentType: 'application/json',
+        body: JSON.stringify({
+          error: { name: 'NotAllowedError', message },
+          request: {
+            method: 'GET',
+            url: '/api/infra/clusters/gke-prod-us-east1/overview',
+          },
+          response: { statusCode: 403 },
+        }),
+      }),
+  );
+  await openEntityPage(page, 'gke-prod-us-east1');
+
+  await expect(page.getByText('You may not see this cluster')).toBeVisible({
+    timeout: 60_000,
+  });
+  await expect(page.getByText(message)).toBeVisible();
+  await expect(page.getByText('v1.31.4-gke.1000')).toHaveCount(0);
+  await expect(page.getByRole('table', { name: 'node pools' })).toHaveCount(0);
+  await page.screenshot({
+    path: `${shots}/infra-cluster-page-denied.png`,
+    fullPage: true,
+  });
+});
