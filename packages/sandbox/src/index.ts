@@ -48,6 +48,7 @@ export type {
   ProjectRecord,
 } from './gcp/types';
 export {
+  assetSearchDeniedPrincipal,
   DEMO_GCP,
   DEMO_GCP_OTHER_PRINCIPAL,
   DEMO_GCP_OTHER_TOKEN,

@@ -7,7 +7,11 @@ import { bulkGcpProjects } from '../demo/bulkInfra';
 import { startSandbox, Sandbox } from '../sandbox';
 import { codeOf, errorOf, FAST_GCP } from '../__testUtils__/gcp';
 import { ASSET_TYPES } from './asset';
-import { DEMO_GCP, DEMO_GCP_OTHER_TOKEN } from './demo';
+import {
+  assetSearchDeniedPrincipal,
+  DEMO_GCP,
+  DEMO_GCP_OTHER_TOKEN,
+} from './demo';
 
 type IRequest = protos.google.cloud.asset.v1.ISearchAllResourcesRequest;
 type IResult = protos.google.cloud.asset.v1.IResourceSearchResult;
@@ -54,15 +58,7 @@ describe('GCP imitation: Cloud Asset Inventory searchAllResources through @googl
       gcp: {
         timings: FAST_GCP,
         fixture: {
-          principals: [
-            {
-              token: DENIED_TOKEN,
-              member: 'user:no-asset-search@groundcrew.example',
-              visible: [DEMO_GCP.organization],
-              billingAccounts: [],
-              deniedPermissions: ['cloudasset.assets.searchAllResources'],
-            },
-          ],
+          principals: [assetSearchDeniedPrincipal(DENIED_TOKEN)],
         },
       },
       gitlab: { enabled: false },

@@ -1,6 +1,6 @@
 import { DEMO_CLUSTERS } from '../demo/demoFixture';
 import { DEFAULT_PROJECT_SERVICES } from './services';
-import type { GcpFixture } from './types';
+import type { GcpFixture, GcpPrincipal } from './types';
 
 /** The bearer token of the demo principal (`app-config.yaml` names it). */
 export const DEMO_GCP_TOKEN = 'groundcrew-sandbox-gcp-token';
@@ -40,6 +40,23 @@ export const DEMO_GCP = {
     canary: 'docs-preview-00002-ruz',
   },
 } as const;
+
+/**
+ * A principal that sees the demo organization but may not search its assets
+ * (`cloudasset.assets.searchAllResources` denied): the refused path of Cloud Asset Inventory.
+ */
+export function assetSearchDeniedPrincipal(
+  token: string,
+  member = 'user:no-asset-search@groundcrew.example',
+): GcpPrincipal {
+  return {
+    token,
+    member,
+    visible: [DEMO_GCP.organization],
+    billingAccounts: [],
+    deniedPermissions: ['cloudasset.assets.searchAllResources'],
+  };
+}
 
 /** A Cloud Run revision template of the demo (defaults as Cloud Run fills them). */
 function demoRunTemplate(image: string, release: string) {

@@ -1,6 +1,11 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { InputError, NotAllowedError } from '@backstage/errors';
-import { DEMO_GCP, Sandbox, startSandbox } from '@groundcrew/sandbox';
+import {
+  assetSearchDeniedPrincipal,
+  DEMO_GCP,
+  Sandbox,
+  startSandbox,
+} from '@groundcrew/sandbox';
 import type { GcpAsset } from './GcpService';
 import { GoogleCloud } from './GoogleCloud';
 
@@ -46,15 +51,7 @@ describe('GoogleCloud: Cloud Asset Inventory through @google-cloud/asset against
       token: 'asset-client-kube-token',
       gcp: {
         fixture: {
-          principals: [
-            {
-              token: DENIED_TOKEN,
-              member: 'user:no-asset-search@groundcrew.example',
-              visible: [DEMO_GCP.organization],
-              billingAccounts: [],
-              deniedPermissions: ['cloudasset.assets.searchAllResources'],
-            },
-          ],
+          principals: [assetSearchDeniedPrincipal(DENIED_TOKEN)],
         },
       },
       gitlab: { enabled: false },

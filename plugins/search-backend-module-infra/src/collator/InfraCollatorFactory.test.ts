@@ -2,7 +2,11 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import { mockServices } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type { InfraSearchDocument } from '@groundcrew/plugin-infra-common';
-import { DEMO_GCP, VAULT_CANARY } from '@groundcrew/sandbox';
+import {
+  assetSearchDeniedPrincipal,
+  DEMO_GCP,
+  VAULT_CANARY,
+} from '@groundcrew/sandbox';
 import { startInfraSandbox } from '../__testUtils__/infraSandbox';
 import type { InfraSearchSettings } from '../config';
 import { InfraCollatorFactory } from './InfraCollatorFactory';
@@ -307,15 +311,7 @@ describe('InfraCollatorFactory against the sandbox', () => {
     const gcp = env.sandbox.gcp!;
     const perProject = await collect(factory());
     await gcp.control.loadGcpFixture({
-      principals: [
-        {
-          token: gcp.token,
-          member: gcp.principal,
-          visible: [DEMO_GCP.organization],
-          billingAccounts: [],
-          deniedPermissions: ['cloudasset.assets.searchAllResources'],
-        },
-      ],
+      principals: [assetSearchDeniedPrincipal(gcp.token, gcp.principal)],
     });
     const warned = mockServices.logger.mock();
     try {
