@@ -2,12 +2,8 @@ import { createHash } from 'node:crypto';
 import { GcpApi, GcpCall, GcpRoute, send } from './api';
 import { iamDenied } from './access';
 import { gcpError, invalidArgument } from './errors';
-import type {
-  ClusterRecord,
-  GcpState,
-  ProjectRecord,
-  RunServiceRecord,
-} from './types';
+import type { ClusterRecord, ProjectRecord, RunServiceRecord } from './types';
+import type { GcpStore } from './store';
 import { PROJECT_ID_RE } from './validation';
 
 /*
@@ -165,27 +161,22 @@ function cursorToken(c: Cursor): string {
 
 /** What one search reads from the store, indexed once per request. */
 class SearchIndex {
-  private readonly folderParent = new Map<string, string>();
   private readonly clusters = new Map<string, ClusterRecord[]>();
   private readonly runServices = new Map<string, RunServiceRecord[]>();
 
-  constructor(s: GcpState) {
-    for (const f of s.folders) this.folderParent.set(f.name, f.parent);
-    for (const c of s.clusters) push(this.clusters, c.project, c);
-    for (const r of s.runServices) push(this.runServices, r.project, r);
+  constructor(private readonly store: GcpStore) {
+    for (const c of store.state.clusters) push(this.clusters, c.project, c);
+    for (const r of store.state.runServices) {
+      push(this.runServices, r.project, r);
+    }
   }
 
   /** The folders above a parent (nearest first) and its organization. */
   ancestors(parent: string): { folders: string[]; organization: string } {
-    const folders: string[] = [];
-    let current: string | undefined = parent;
-    while (current?.startsWith('folders/') && folders.length < 32) {
-      folders.push(current);
-      current = this.folderParent.get(current);
-    }
+    const chain = this.store.containerAncestry(parent);
     return {
-      folders,
-      organization: current?.startsWith('organizations/') ? current : '',
+      folders: chain.filter(r => r.startsWith('folders/')),
+      organization: chain.find(r => r.startsWith('organizations/')) ?? '',
     };
   }
 
@@ -317,7 +308,7 @@ function searchAllResources(api: GcpApi, call: GcpCall) {
       ? Math.min(requested, MAX_PAGE_SIZE)
       : DEFAULT_PAGE_SIZE;
 
-  const index = new SearchIndex(store.state);
+  const index = new SearchIndex(store);
   const inScope = (p: ProjectRecord) => {
     if (scopeProject) return p === scopeProject;
     const { folders, organization } = index.ancestors(p.parent);

@@ -344,8 +344,8 @@ export class GcpStore {
     return [`projects/${p.projectId}`, ...this.containerAncestry(p.parent)];
   }
 
-  /** A folder or organization and the folders / organization above it. */
-  private containerAncestry(resource: string): string[] {
+  /** A folder or organization and the folders / organization above it, nearest first. */
+  containerAncestry(resource: string): string[] {
     const out: string[] = [];
     let current: string | undefined = resource;
     while (current && out.length < 32 && !out.includes(current)) {

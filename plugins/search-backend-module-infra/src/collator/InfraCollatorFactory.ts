@@ -25,7 +25,8 @@ import { DEFAULT_SEARCH_SETTINGS, InfraSearchSettings } from '../config';
  * Collates Groundcrew's infrastructure into one search type, `groundcrew-infra`, with a `kind`
  * field per document (service, cluster, project, vault): GCP projects, GKE clusters and Cloud Run
  * services through Google's clients (Cloud Asset Inventory with `groundcrew.search.assetScope`),
- * services and clusters from the watch cache, Vault paths from KV metadata listings (names only). Documents are streamed: nothing holds the whole set.
+ * services and clusters from the watch cache, Vault paths from KV metadata listings (names only).
+ * Documents are streamed: nothing holds the whole set.
  *
  * A source that fails (GCP or Vault unreachable, a denied listing) fails the run with an error
  * naming the source. The search engines then keep the index of the last good run — a Vault outage
