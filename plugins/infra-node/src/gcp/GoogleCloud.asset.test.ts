@@ -127,6 +127,28 @@ describe('GoogleCloud: Cloud Asset Inventory through @google-cloud/asset against
     );
   });
 
+  it('makes each Google client on its first call, and only the ones called', async () => {
+    const gcp = googleCloud();
+    expect(gcp.clientsMade()).toEqual([]);
+    await collect(
+      gcp.searchAssets({
+        scope: DEMO_GCP.organization,
+        assetTypes: [TYPES.project],
+      }),
+    );
+    expect(await gcp.getProject(DEMO_GCP.project)).toMatchObject({
+      projectId: DEMO_GCP.project,
+    });
+    await gcp.getProject(DEMO_GCP.project);
+    expect(gcp.clientsMade().sort()).toEqual([
+      'AssetServiceClient',
+      'ProjectsClient',
+    ]);
+    // Closing closes what was made; a call after it makes its client again.
+    await gcp.close();
+    expect(gcp.clientsMade()).toEqual([]);
+  });
+
   it('retries a page GCP answers 503 without restarting the search', async () => {
     const gcp = googleCloud();
     const all = await collect(

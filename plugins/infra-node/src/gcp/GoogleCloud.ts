@@ -1,6 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import type * as AssetModule from '@google-cloud/asset';
-import type { AssetServiceClient, protos as asset } from '@google-cloud/asset';
+import type { protos as asset } from '@google-cloud/asset';
 import { InputError, ServiceUnavailableError } from '@backstage/errors';
 import type {
   CloudRunProbe,
@@ -12,28 +11,9 @@ import type {
   GcpProject,
   GkeCluster,
 } from '@groundcrew/plugin-infra-common';
-import type * as BillingModule from '@google-cloud/billing';
-import type { CloudBillingClient } from '@google-cloud/billing';
-import type * as ContainerModule from '@google-cloud/container';
-import type {
-  ClusterManagerClient,
-  protos as container,
-} from '@google-cloud/container';
-import type * as ResourceManagerModule from '@google-cloud/resource-manager';
-import type {
-  FoldersClient,
-  OrganizationsClient,
-  ProjectsClient,
-  protos as resourcemanager,
-} from '@google-cloud/resource-manager';
-import type * as RunModule from '@google-cloud/run';
-import type {
-  RevisionsClient,
-  ServicesClient,
-  protos as run,
-} from '@google-cloud/run';
-import type * as ServiceUsageModule from '@google-cloud/service-usage';
-import type { ServiceUsageClient } from '@google-cloud/service-usage';
+import type { protos as container } from '@google-cloud/container';
+import type { protos as resourcemanager } from '@google-cloud/resource-manager';
+import type { protos as run } from '@google-cloud/run';
 import { GoogleAuth } from 'google-auth-library';
 import { grpcCodeOf, GrpcCode, isRetryable, toBackstageError } from './errors';
 import { GcpConfig } from './gcpConfig';
@@ -47,27 +27,12 @@ import type {
   GkeOperation,
 } from './GcpService';
 import { GcpAuthClient } from './GcpAuthClient';
+import {
+  googleClientClass,
+  GoogleClientClasses,
+  GoogleClientName,
+} from './googleClients';
 import { StaticTokenAuthClient } from './StaticTokenAuthClient';
-
-/**
- * Google's client libraries (with google-gax and their protos, ≈ 80 MB in a process) are loaded
- * when a {@link GoogleCloud} is made, not when this package is imported: a backend with only the
- * deploy board, say, does not pay for them.
- */
-function googleClientLibraries() {
-  /* eslint-disable @typescript-eslint/no-require-imports */
-  return {
-    asset: require('@google-cloud/asset') as typeof AssetModule,
-    billing: require('@google-cloud/billing') as typeof BillingModule,
-    container: require('@google-cloud/container') as typeof ContainerModule,
-    resourceManager:
-      require('@google-cloud/resource-manager') as typeof ResourceManagerModule,
-    run: require('@google-cloud/run') as typeof RunModule,
-    serviceUsage:
-      require('@google-cloud/service-usage') as typeof ServiceUsageModule,
-  };
-  /* eslint-enable @typescript-eslint/no-require-imports */
-}
 
 type IProject = resourcemanager.google.cloud.resourcemanager.v3.IProject;
 type ICluster = container.google.container.v1.ICluster;
@@ -493,16 +458,12 @@ function toAsset(r: IAssetResult): GcpAsset {
  * @public
  */
 export class GoogleCloud implements GcpService {
-  private readonly projects: ProjectsClient;
-  private readonly folders: FoldersClient;
-  private readonly organizations: OrganizationsClient;
-  private readonly billing: CloudBillingClient;
-  private readonly serviceUsage: ServiceUsageClient;
-  private readonly clusters: ClusterManagerClient;
-  private readonly runServices: ServicesClient;
-  private readonly runRevisions: RevisionsClient;
-  private readonly assets: AssetServiceClient;
-  private readonly authClient: GcpAuthClient;
+  private readonly options: ReturnType<typeof clientOptions>;
+  /** The clients made so far: each on its first call, so a backend pays only for what it calls. */
+  private readonly made = new Map<
+    GoogleClientName,
+    { close(): Promise<void> }
+  >();
 
   static create(options: { config: GcpConfig; logger: LoggerService }) {
     return new GoogleCloud(options.config, options.logger);
@@ -512,35 +473,61 @@ export class GoogleCloud implements GcpService {
     private readonly config: GcpConfig,
     private readonly logger: LoggerService,
   ) {
-    const opts = clientOptions(config);
-    this.authClient = opts.authClient;
-    const google = googleClientLibraries();
-    this.projects = new google.resourceManager.ProjectsClient(opts);
-    this.folders = new google.resourceManager.FoldersClient(opts);
-    this.organizations = new google.resourceManager.OrganizationsClient(opts);
-    this.billing = new google.billing.CloudBillingClient(opts);
-    this.serviceUsage = new google.serviceUsage.ServiceUsageClient(opts);
-    this.clusters = new google.container.ClusterManagerClient(opts);
-    this.runServices = new google.run.ServicesClient(opts);
-    this.runRevisions = new google.run.RevisionsClient(opts);
-    this.assets = new google.asset.AssetServiceClient(opts);
+    this.options = clientOptions(config);
+  }
+
+  private client<N extends GoogleClientName>(
+    name: N,
+  ): InstanceType<GoogleClientClasses[N]> {
+    let client = this.made.get(name);
+    if (!client) {
+      const Client = googleClientClass(name) as new (
+        opts: ReturnType<typeof clientOptions>,
+      ) => { close(): Promise<void> };
+      client = new Client(this.options);
+      this.made.set(name, client);
+    }
+    return client as InstanceType<GoogleClientClasses[N]>;
+  }
+
+  private get projects() {
+    return this.client('ProjectsClient');
+  }
+  private get folders() {
+    return this.client('FoldersClient');
+  }
+  private get organizations() {
+    return this.client('OrganizationsClient');
+  }
+  private get billing() {
+    return this.client('CloudBillingClient');
+  }
+  private get serviceUsage() {
+    return this.client('ServiceUsageClient');
+  }
+  private get clusters() {
+    return this.client('ClusterManagerClient');
+  }
+  private get runServices() {
+    return this.client('ServicesClient');
+  }
+  private get runRevisions() {
+    return this.client('RevisionsClient');
+  }
+  private get assets() {
+    return this.client('AssetServiceClient');
+  }
+
+  /** Which clients have been made: for tests. */
+  clientsMade(): GoogleClientName[] {
+    return [...this.made.keys()];
   }
 
   async close(): Promise<void> {
-    await Promise.all(
-      [
-        this.projects,
-        this.folders,
-        this.organizations,
-        this.billing,
-        this.serviceUsage,
-        this.clusters,
-        this.runServices,
-        this.runRevisions,
-        this.assets,
-      ].map(c => c.close()),
-    );
-    this.authClient.close();
+    const clients = [...this.made.values()];
+    this.made.clear();
+    await Promise.all(clients.map(c => c.close()));
+    this.options.authClient.close();
   }
 
   regions(): string[] {
