@@ -28,7 +28,7 @@ const emptyCache = createServiceFactory({
     podEvents: () => [],
     flux: () => [],
     routes: () => [],
-    watchRoutes: () => {},
+    watch: () => {},
     namespace: () => undefined,
     subscribe: () => () => {},
   }),

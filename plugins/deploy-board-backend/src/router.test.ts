@@ -41,7 +41,7 @@ function fakeCache(sync: () => Promise<boolean>): KubernetesCacheService {
     podEvents: () => [],
     flux: () => [],
     routes: () => [],
-    watchRoutes: () => {},
+    watch: () => {},
     namespace: () => undefined,
     subscribe: () => () => {},
   };

@@ -41,7 +41,7 @@ export type {
   ClusterCacheState,
   WatchedKind,
 } from './kubernetes/cache/ClusterWatcher';
-export { ROUTE_KINDS } from './kubernetes/cache/ClusterWatcher';
+export { CACHE_KINDS, ROUTE_KINDS } from './kubernetes/cache/ClusterWatcher';
 export { LabelSelector } from './kubernetes/cache/labelSelector';
 export { entitySelector, selectorKey } from './kubernetes/entitySelector';
 export { readServerVersion } from './kubernetes/serverVersion';

@@ -25,6 +25,7 @@ import type {
   KubernetesCacheService,
   KubernetesFleetService,
 } from '@groundcrew/plugin-infra-node';
+import { CACHE_KINDS } from '@groundcrew/plugin-infra-node';
 import {
   buildEntities,
   InfraFacts,
@@ -138,6 +139,7 @@ export class GroundcrewInfraEntityProvider implements EntityProvider {
   private retry?: NodeJS.Timeout;
 
   static create(options: GroundcrewInfraEntityProviderOptions) {
+    options.cache.watch([...CACHE_KINDS.flux, ...CACHE_KINDS.namespaces]);
     return new GroundcrewInfraEntityProvider(options);
   }
 

@@ -20,6 +20,7 @@ import {
   isAllowed,
 } from '@groundcrew/plugin-infra-common';
 import {
+  CACHE_KINDS,
   CacheChange,
   KubernetesCacheService,
   LabelSelector,
@@ -112,6 +113,13 @@ export class DeployBoardService {
   private readonly readChecks: ReadCheckCache;
 
   static create(options: DeployBoardServiceOptions) {
+    options.cache.watch([
+      ...CACHE_KINDS.namespaces,
+      ...CACHE_KINDS.deployments,
+      ...CACHE_KINDS.replicaSets,
+      ...CACHE_KINDS.pods,
+      ...CACHE_KINDS.podEvents,
+    ]);
     return new DeployBoardService(options);
   }
 

@@ -15,6 +15,7 @@ import {
   RUNWAY_LABELS,
 } from '@groundcrew/plugin-infra-common';
 import {
+  CACHE_KINDS,
   CachedDeployment,
   clusterProblem,
   GcpService,
@@ -34,7 +35,7 @@ const FAILED_VERSION_TTL_MS = 60_000;
 
 export interface ClusterOverviewServiceOptions {
   fleet: Pick<KubernetesFleetService, 'listClusters' | 'getKubeConfig'>;
-  cache: Pick<KubernetesCacheService, 'clusters' | 'deployments'>;
+  cache: Pick<KubernetesCacheService, 'clusters' | 'deployments' | 'watch'>;
   gcp: Pick<GcpService, 'getCluster' | 'listClusters'>;
   logger: LoggerService;
   /** How long an API server's version is remembered (it changes only with an upgrade). */
@@ -80,6 +81,7 @@ export class ClusterOverviewService {
   >();
 
   static create(options: ClusterOverviewServiceOptions) {
+    options.cache.watch(CACHE_KINDS.deployments);
     return new ClusterOverviewService(options);
   }
 

@@ -1,6 +1,9 @@
 import { ServiceRef } from '@backstage/backend-plugin-api';
 import { fleetClustersConfig, Sandbox } from '@groundcrew/sandbox';
 import { startServicesBackend } from '../testUtils/servicesBackend';
+import { kubernetesCacheServiceRef } from '../services';
+import type { KubernetesCacheService } from '../kubernetes/cache/KubernetesWatchCache';
+import { WATCHED_KINDS, WatchedKind } from '../kubernetes/cache/ClusterWatcher';
 
 /**
  * Test helper: a backend whose config points the fleet at sandbox clusters, with a probe plugin that
@@ -16,8 +19,10 @@ export async function startProbeBackend<
   kubernetes?: object;
   database?: object;
   refs: R;
+  /** What the cache (when in `refs`) is asked to watch, as plugins ask at start (default: every kind). */
+  watch?: Iterable<WatchedKind>;
 }) {
-  return startServicesBackend({
+  const started = await startServicesBackend({
     data: {
       backend: {
         baseUrl: 'http://localhost:0',
@@ -36,6 +41,13 @@ export async function startProbeBackend<
     },
     refs: options.refs,
   });
+  for (const [key, ref] of Object.entries(options.refs)) {
+    if (ref.id === kubernetesCacheServiceRef.id) {
+      const cache = started.services[key] as KubernetesCacheService;
+      cache.watch(options.watch ?? WATCHED_KINDS);
+    }
+  }
+  return started;
 }
 
 type Falsy = undefined | null | false | 0 | '';

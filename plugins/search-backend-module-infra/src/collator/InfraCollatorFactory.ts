@@ -14,6 +14,7 @@ import type {
   KubernetesCacheService,
   VaultService,
 } from '@groundcrew/plugin-infra-node';
+import { CACHE_KINDS } from '@groundcrew/plugin-infra-node';
 import { withCatalogOwners } from './catalogOwners';
 import { CloudRunFacts, cloudRunDocuments } from './cloudRun';
 import { clusterDocuments, serviceDocuments } from './kubernetes';
@@ -49,8 +50,14 @@ export class InfraCollatorFactory implements DocumentCollatorFactory {
     catalog?: { service: CatalogService; auth: AuthService };
     settings?: Partial<InfraSearchSettings>;
   }) {
-    // Services' routes and hostnames are documents: the shared cache watches routes for us.
-    options.cache.watchRoutes();
+    // What the documents read: services from Deployments and HelmReleases, owners from
+    // namespaces, hostnames from routes. Not pods, ReplicaSets or Events.
+    options.cache.watch([
+      ...CACHE_KINDS.deployments,
+      ...CACHE_KINDS.flux,
+      ...CACHE_KINDS.namespaces,
+      ...CACHE_KINDS.routes,
+    ]);
     return new InfraCollatorFactory(options, {
       ...DEFAULT_SEARCH_SETTINGS,
       ...options.settings,

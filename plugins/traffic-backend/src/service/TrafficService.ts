@@ -27,6 +27,7 @@ import {
   TrafficView,
 } from '@groundcrew/plugin-infra-common';
 import {
+  CACHE_KINDS,
   entitySelector,
   GcpService,
   KubernetesCacheService,
@@ -129,8 +130,7 @@ export class TrafficService {
       gcp?: GcpService;
     },
   ) {
-    // The shared cache watches routes only for plugins that read them.
-    options.cache.watchRoutes();
+    options.cache.watch(CACHE_KINDS.routes);
     options.cache.subscribe(change => {
       if (change.type === 'resync' || ROUTE_KINDS.includes(change.kind)) {
         this.revision++;

@@ -20,6 +20,7 @@ import {
   secretsReadPermission,
 } from '@groundcrew/plugin-infra-common';
 import {
+  CACHE_KINDS,
   KubernetesCacheService,
   VaultSecretMetadata,
   VaultService,
@@ -55,6 +56,11 @@ class VaultDown extends Error {}
  */
 export class VaultSecretsService {
   static create(options: VaultSecretsServiceOptions) {
+    options.cache.watch([
+      ...CACHE_KINDS.deployments,
+      ...CACHE_KINDS.replicaSets,
+      ...CACHE_KINDS.pods,
+    ]);
     return new VaultSecretsService(options);
   }
 

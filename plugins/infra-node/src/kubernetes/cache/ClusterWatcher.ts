@@ -5,7 +5,12 @@ import {
 } from '@kubernetes/client-node';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { DEFAULT_CACHE_CONFIG } from '../clusterConfig';
-import { createClusterClients, isDeadline, RequestDeadlines } from './clients';
+import {
+  createClusterClients,
+  isDeadline,
+  readListsAsSent,
+  RequestDeadlines,
+} from './clients';
 import {
   CachedDeployment,
   CachedFlux,
@@ -61,6 +66,8 @@ interface KindSpec {
   trim: (o: WatchedObject) => CachedMeta;
   /** A CRD that a cluster may not have: a 404 is not an error. */
   optional?: boolean;
+  /** A custom resource: the client has no model for its list (see readListsAsSent). */
+  customResource?: boolean;
   /** Sent with the list and the watch: the server leaves out what the cache would not keep. */
   fieldSelector?: string;
 }
@@ -101,6 +108,7 @@ const KINDS: KindSpec[] = [
     path: '/apis/helm.toolkit.fluxcd.io/v2/helmreleases',
     trim: trimFlux('HelmRelease'),
     optional: true,
+    customResource: true,
   },
   {
     key: 'kustomizations',
@@ -109,6 +117,7 @@ const KINDS: KindSpec[] = [
     path: '/apis/kustomize.toolkit.fluxcd.io/v1/kustomizations',
     trim: trimFlux('Kustomization'),
     optional: true,
+    customResource: true,
   },
   {
     key: 'httproutes',
@@ -117,6 +126,7 @@ const KINDS: KindSpec[] = [
     path: '/apis/gateway.networking.k8s.io/v1/httproutes',
     trim: trimHttpRoute,
     optional: true,
+    customResource: true,
   },
   {
     key: 'virtualservices',
@@ -125,6 +135,7 @@ const KINDS: KindSpec[] = [
     path: '/apis/networking.istio.io/v1/virtualservices',
     trim: trimVirtualService,
     optional: true,
+    customResource: true,
   },
   {
     // Built in, but a server without it (or without access to it) must not stall the cache.
@@ -146,16 +157,27 @@ const KINDS: KindSpec[] = [
   },
 ];
 
-/** How many kinds each cluster watches, at most. */
-export const WATCHED_KIND_COUNT = KINDS.length;
+readListsAsSent(KINDS.filter(k => k.customResource));
+
+/** Every kind a cluster can watch. */
+export const WATCHED_KINDS: ReadonlyArray<WatchedKind> = KINDS.map(k => k.key);
 
 /**
- * The kinds every cache watches: what the deploy board reads. The route kinds are watched once a
- * plugin that reads routes asks for them ({@link KubernetesCacheService.watchRoutes}).
+ * The kinds each reader of the cache asks for ({@link KubernetesCacheService.watch}), by what it
+ * reads: `deployments()`, `replicaSetsOf()`, `podsOf()`, `podEvents()`, `namespace()`, `flux()`,
+ * `routes()`.
+ *
+ * @public
  */
-export const BASE_KINDS: ReadonlyArray<WatchedKind> = KINDS.map(
-  k => k.key,
-).filter(k => !ROUTE_KINDS.includes(k));
+export const CACHE_KINDS = {
+  deployments: ['deployments'],
+  replicaSets: ['replicasets'],
+  pods: ['pods'],
+  podEvents: ['events'],
+  namespaces: ['namespaces'],
+  flux: ['helmreleases', 'kustomizations'],
+  routes: ROUTE_KINDS,
+} as const satisfies Record<string, ReadonlyArray<WatchedKind>>;
 
 /**
  * What changed in a cluster's cache: one object (`object` is its new state, or its last state when

@@ -3,13 +3,11 @@ import { ClusterSummary } from '@groundcrew/plugin-infra-common';
 import { KubernetesFleetService } from '../KubernetesFleet';
 import { CacheConfig, DEFAULT_CACHE_CONFIG } from '../clusterConfig';
 import {
-  BASE_KINDS,
   CacheChange,
   ClusterCacheState,
   ClusterWatcher,
   createListGate,
   ListGate,
-  ROUTE_KINDS,
   WatchedKind,
 } from './ClusterWatcher';
 import {
@@ -45,17 +43,15 @@ export interface KubernetesCacheService {
    */
   podEvents(cluster: string, podUid: string): readonly CachedPodEvent[];
   flux(cluster: string): CachedFlux[];
-  /**
-   * HTTPRoutes, VirtualServices and Ingresses of a cluster; empty until a plugin has called
-   * {@link KubernetesCacheService.watchRoutes}.
-   */
+  /** HTTPRoutes, VirtualServices and Ingresses of a cluster. */
   routes(cluster: string): CachedRoute[];
   /**
-   * Watches the route kinds in every cluster, from now on. A plugin that reads routes calls it when
-   * it starts: a backend without such a plugin holds no route watches (three fewer connections
-   * per cluster). Idempotent.
+   * Lists and then watches `kinds` in every cluster, from now on; idempotent. Nothing is watched
+   * until a plugin asks: each plugin asks, when it starts, for the kinds it reads (see
+   * `CACHE_KINDS`), so a backend holds only what its plugins read — a backend with search
+   * alone, say, holds no pods and no Events. A read of a kind no plugin asked for is empty.
    */
-  watchRoutes(): void;
+  watch(kinds: Iterable<WatchedKind>): void;
   namespace(cluster: string, name: string): CachedNamespace | undefined;
   /** Called for every change, synchronously; keep the listener cheap. */
   subscribe(listener: (change: CacheChange) => void): () => void;
@@ -71,7 +67,7 @@ export class KubernetesWatchCache implements KubernetesCacheService {
   private readonly watchers = new Map<string, ClusterWatcher>();
   private readonly listeners = new Set<(change: CacheChange) => void>();
   private readonly listGate: ListGate;
-  private readonly watched = new Set<WatchedKind>(BASE_KINDS);
+  private readonly watched = new Set<WatchedKind>();
   private unsubscribeFleet?: () => void;
 
   static async create(options: {
@@ -154,9 +150,10 @@ export class KubernetesWatchCache implements KubernetesCacheService {
     return this.watchers.get(cluster)?.routes() ?? [];
   }
 
-  watchRoutes() {
-    if (ROUTE_KINDS.every(k => this.watched.has(k))) return;
-    for (const kind of ROUTE_KINDS) this.watched.add(kind);
+  watch(kinds: Iterable<WatchedKind>) {
+    const before = this.watched.size;
+    for (const kind of kinds) this.watched.add(kind);
+    if (this.watched.size === before) return;
     for (const watcher of this.watchers.values()) watcher.start(this.watched);
   }
 

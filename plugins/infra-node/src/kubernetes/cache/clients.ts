@@ -9,6 +9,38 @@ import {
   ServerConfiguration,
   Watch,
 } from '@kubernetes/client-node';
+// The client's extension point for kinds it has no model for; not re-exported by its entry point.
+import { ObjectSerializer } from '@kubernetes/client-node/dist/serializer.js';
+
+/**
+ * client-node (1.4) reads the list of a kind it has no model for — `HTTPRouteList`,
+ * `HelmReleaseList`, any custom resource's — as a generic object whose `metadata` it converts to an
+ * ObjectMeta, which has no `continue`: a paged list of custom resources ended after its first page,
+ * silently (a cluster with 600 HTTPRoutes showed 500). Lists of these kinds are read as the server
+ * sends them: `ObjectSerializer.registerModel`, the client's way to describe a custom resource, with
+ * a serializer that keeps the JSON. Idempotent; a kind someone else registered is left to them.
+ */
+export function readListsAsSent(
+  kinds: ReadonlyArray<{ apiVersion: string; kind: string }>,
+) {
+  const asSent = {
+    serialize: (d: unknown) => d,
+    deserialize: (d: unknown) => d,
+  };
+  for (const { apiVersion, kind } of kinds) {
+    const [group, version] = apiVersion.includes('/')
+      ? apiVersion.split('/')
+      : ['', apiVersion];
+    try {
+      ObjectSerializer.registerModel(
+        { group, version, kind: `${kind}List` },
+        asSent,
+      );
+    } catch {
+      // already registered
+    }
+  }
+}
 
 /**
  * A KubeConfig whose fetch options carry node-fetch's `timeout`: the time allowed until the response

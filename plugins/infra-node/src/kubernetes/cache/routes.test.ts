@@ -5,6 +5,7 @@ import {
 } from '@kubernetes/client-node';
 import { kubeConfigOptions, Sandbox, startSandbox } from '@groundcrew/sandbox';
 import { kubernetesCacheServiceRef } from '../../services';
+import { CACHE_KINDS } from './ClusterWatcher';
 import {
   eventually,
   startProbeBackend,
@@ -12,7 +13,7 @@ import {
 
 const CLUSTER = 'gke-prod-us-east1';
 
-describe('the cache holds routes: HTTPRoute, VirtualService, Ingress', () => {
+describe('the cache holds the kinds plugins ask for; routes: HTTPRoute, VirtualService, Ingress', () => {
   let sandbox: Sandbox;
 
   beforeAll(async () => {
@@ -20,27 +21,38 @@ describe('the cache holds routes: HTTPRoute, VirtualService, Ingress', () => {
   }, 30_000);
   afterAll(() => sandbox.stop());
 
-  it('watches routes once a plugin asks, lists the demo routes, and follows a weight changed by server-side apply', async () => {
+  it('watches nothing until a plugin asks and then only what it asks for; lists the demo routes, and follows a weight changed by server-side apply', async () => {
     const control = sandbox.control[CLUSTER];
     await control.resetCounters();
     const { services, stop } = await startProbeBackend({
       sandbox,
       clusters: [CLUSTER],
       refs: { cache: kubernetesCacheServiceRef },
+      watch: [],
     });
     const { cache } = services;
-    const routeRequests = async () =>
+    const requested = async (pattern: RegExp) =>
       Object.keys((await control.counters()).routes).filter(r =>
-        /httproutes|virtualservices|ingresses/.test(r),
+        pattern.test(r),
       );
+    const ROUTES = /httproutes|virtualservices|ingresses/;
     try {
-      // The deploy board alone does not need routes: none is listed or watched.
+      // No plugin has asked yet: nothing is listed or watched.
+      expect(await cache.waitForSync(20_000)).toBe(true);
+      expect(await requested(/./)).toEqual([]);
+
+      // A plugin that reads Deployments (the cluster page, say) gets them, and nothing else.
+      cache.watch(CACHE_KINDS.deployments);
+      await eventually(() => [...cache.deployments(CLUSTER)].length > 0);
       expect(await cache.waitForSync(20_000)).toBe(true);
       expect(cache.routes(CLUSTER)).toEqual([]);
-      expect(await routeRequests()).toEqual([]);
+      expect(
+        await requested(/pods|replicasets|events|namespaces|helmreleases/),
+      ).toEqual([]);
+      expect(await requested(ROUTES)).toEqual([]);
 
-      cache.watchRoutes();
-      cache.watchRoutes();
+      cache.watch(CACHE_KINDS.routes);
+      cache.watch(CACHE_KINDS.routes);
       await eventually(() => cache.routes(CLUSTER).length === 4);
       expect(await cache.waitForSync(20_000)).toBe(true);
       expect(cache.clusters().find(c => c.name === CLUSTER)?.state).toBe('ok');
@@ -93,6 +105,51 @@ describe('the cache holds routes: HTTPRoute, VirtualService, Ingress', () => {
           cache.routes(CLUSTER).find(r => r.name === 'search-indexer-canary')
             ?.annotations['nginx.ingress.kubernetes.io/canary-weight'] === '30',
       );
+    } finally {
+      await stop();
+    }
+  }, 40_000);
+
+  it('lists custom resources past their first page (the client drops their continue token unless told the kind)', async () => {
+    const control = sandbox.control[CLUSTER];
+    const many = (kind: string, apiVersion: string, spec: object) =>
+      Array.from({ length: 12 }, (_, n) => ({
+        apiVersion,
+        kind,
+        metadata: { name: `paged-${n}`, namespace: 'paged-routes' },
+        spec,
+      }));
+    await control.loadFixture([
+      {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: 'paged-routes' },
+      },
+      ...many('HTTPRoute', 'gateway.networking.k8s.io/v1', {
+        hostnames: ['paged.example.com'],
+        rules: [{ backendRefs: [{ name: 'paged', port: 80 }] }],
+      }),
+      ...many('VirtualService', 'networking.istio.io/v1', {
+        hosts: ['paged'],
+        http: [{ route: [{ destination: { host: 'paged' } }] }],
+      }),
+    ]);
+    const { services, stop } = await startProbeBackend({
+      sandbox,
+      clusters: [CLUSTER],
+      refs: { cache: kubernetesCacheServiceRef },
+      // Pages of 10: 13 HTTPRoutes and 13 VirtualServices take two pages each.
+      kubernetes: { cache: { listPageSize: 10 } },
+    });
+    try {
+      expect(await services.cache.waitForSync(20_000)).toBe(true);
+      const paged = services.cache
+        .routes(CLUSTER)
+        .filter(r => r.namespace === 'paged-routes');
+      expect(paged.filter(r => r.kind === 'HTTPRoute')).toHaveLength(12);
+      expect(paged.filter(r => r.kind === 'VirtualService')).toHaveLength(12);
+      // and the demo's, on the same cluster
+      expect(services.cache.routes(CLUSTER)).toHaveLength(4 + 24);
     } finally {
       await stop();
     }

@@ -6,9 +6,7 @@ import { eventually } from '../../__testUtils__/probeBackend';
 import {
   ClusterWatcher,
   createListGate,
-  WATCHED_KIND_COUNT,
-  BASE_KINDS,
-  ROUTE_KINDS,
+  WATCHED_KINDS,
 } from './ClusterWatcher';
 
 const resource = (name: string, kind: string, namespaced: boolean) => ({
@@ -132,7 +130,7 @@ function startWatcher(kc: KubeConfig) {
     500,
     { backoff: { baseMs: 1, maxMs: 2, tooManyRequestsMs: 1 } },
   );
-  watcher.start([...BASE_KINDS, ...ROUTE_KINDS]);
+  watcher.start(WATCHED_KINDS);
   return { watcher, logger };
 }
 
@@ -206,8 +204,8 @@ describe('watch events the cache must not lose silently', () => {
         };
         await new Promise(r => setTimeout(r, 5));
       }
-      expect(peak.sleeps).toBeLessThanOrEqual(WATCHED_KIND_COUNT);
-      expect(peak.watches).toBeLessThanOrEqual(WATCHED_KIND_COUNT);
+      expect(peak.sleeps).toBeLessThanOrEqual(WATCHED_KINDS.length);
+      expect(peak.watches).toBeLessThanOrEqual(WATCHED_KINDS.length);
     } finally {
       watcher.stop();
       await fake.stop();
