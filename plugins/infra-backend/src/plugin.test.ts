@@ -126,6 +126,7 @@ describe('infra backend', () => {
             ({
               clusters: () => [],
               deployments: () => [],
+              watch: () => {},
             } as Partial<KubernetesCacheService> as KubernetesCacheService),
         }),
         infraPlugin,

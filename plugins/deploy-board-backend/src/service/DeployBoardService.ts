@@ -119,6 +119,7 @@ export class DeployBoardService {
       ...CACHE_KINDS.replicaSets,
       ...CACHE_KINDS.pods,
       ...CACHE_KINDS.podEvents,
+      ...CACHE_KINDS.flux,
     ]);
     return new DeployBoardService(options);
   }
