@@ -34,6 +34,7 @@ import {
   difference,
 } from './lib/pods';
 import { kb, num, table } from './lib/report';
+import { settledMemory, waitQuiet } from './lib/settle';
 import {
   ApiRequests,
   readCounters,
@@ -172,34 +173,6 @@ async function startBackend(options: {
   return backend;
 }
 
-/**
- * The memory of an idle backend once it has settled. V8 keeps the heap it grew while listing until
- * its memory reducer, which an idle server runs some seconds after a full collection, gives it back.
- * So: one full collection (the backends run with --expose-gc, which changes nothing else), then a
- * sample every 2 s until the heap is back near what it holds (total ≤ 1.15 × used) and RSS moved
- * less than 2 MB over 4 s; at most 60 s.
- */
-async function settledMemory(backend: BackendProcess) {
-  await backend.heap({ collectGarbage: true });
-  const started = performance.now();
-  const rss: number[] = [];
-  for (;;) {
-    await sleep(2_000);
-    const heap = await backend.heap();
-    const memory = backend.memory();
-    rss.push(memory.rssMb);
-    const last = rss.slice(-3);
-    const waited = performance.now() - started;
-    const settled =
-      heap.heapTotalMb <= 1.15 * heap.heapUsedMb &&
-      last.length === 3 &&
-      Math.max(...last) - Math.min(...last) < 2;
-    if (settled || waited >= 60_000) {
-      return { ...memory, ...heap, settled, settledAfterS: waited / 1000 };
-    }
-  }
-}
-
 /** Waits until the catalog of a backend serves the entity, and returns it. */
 async function waitForEntity(
   backend: BackendProcess,
@@ -278,24 +251,11 @@ async function warmOurs(
   }
 }
 
-/**
- * Waits (at most 20 s) until the backends and the bench itself (which runs the sandbox) are idle,
- * so that a phase does not pay for the garbage collection and stragglers of the one before it.
- */
-async function waitQuiet(backends: BackendProcess[]) {
-  const cpu = () =>
-    backends.reduce((n, b) => n + b.cpuSeconds(), 0) +
-    (process.cpuUsage().user + process.cpuUsage().system) / 1e6;
-  const deadline = Date.now() + 20_000;
-  let before = cpu();
-  while (Date.now() < deadline) {
-    await sleep(500);
-    const now = cpu();
-    // Under 10% of one core over half a second, for all of them together.
-    if (now - before < 0.05) return;
-    before = now;
+/** Waits until the processes are idle (see waitQuiet), and says so when they do not become so. */
+async function waitQuietOrSay(backends: BackendProcess[]) {
+  if (!(await waitQuiet(backends))) {
+    progress('the processes did not become idle within 20 s; measuring anyway');
   }
-  progress('the processes did not become idle within 20 s; measuring anyway');
 }
 
 async function measure(
@@ -303,7 +263,7 @@ async function measure(
   backends: BackendProcess[],
   run: () => Promise<LoadResult>,
 ): Promise<LoadResult & { api: ApiRequests }> {
-  await waitQuiet(backends);
+  await waitQuietOrSay(backends);
   await resetCounters(sandbox);
   const load = await run();
   return { ...load, api: await readCounters(sandbox) };
@@ -484,7 +444,7 @@ async function main() {
   // 4. Update latency through the live stream.
   progress(`ours: update latency over ${settings.flips} pod changes`);
   const flipPods = podsToFlip(oursBoard);
-  await waitQuiet(both);
+  await waitQuietOrSay(both);
   const update = await measureUpdateLatency({
     sandbox,
     streamUrl: `${boardUrl(ours)}/stream`,

@@ -59,8 +59,15 @@ export function trimPodEvent(o: WatchedObject): CachedPodEvent {
   const created = iso(e.metadata?.creationTimestamp);
   const first = iso(e.firstTimestamp) ?? iso(e.eventTime) ?? created;
   const message = String(e.message ?? '');
+  const m = meta(o);
   return {
-    ...meta(o),
+    // one literal: see `meta`
+    uid: m.uid,
+    name: m.name,
+    namespace: m.namespace,
+    labels: m.labels,
+    createdAt: m.createdAt,
+    deleting: m.deleting,
     podUid: involved.uid ?? '',
     pod: involved.name ?? '',
     type: e.type === 'Warning' ? 'Warning' : 'Normal',

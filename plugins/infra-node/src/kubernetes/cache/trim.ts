@@ -43,7 +43,8 @@ export interface CachedDeployment extends CachedMeta {
   updated: number;
   ready: number;
   available: number;
-  progressing?: { status: string; reason?: string };
+  /** Shared between Deployments in the same state: frozen. */
+  progressing?: Readonly<{ status: string; reason?: string }>;
   /** Shared between objects with the same images: frozen. */
   images: readonly string[];
 }
@@ -70,7 +71,7 @@ export interface CachedNamespace extends CachedMeta {}
 // Label keys and values, owners, images and creation times repeat across thousands of objects: keep
 // one copy of each string. The table is bounded; past the bound, strings are simply not shared.
 const interned = new Map<string, string>();
-function intern(s: string): string {
+export function intern(s: string): string {
   const existing = interned.get(s);
   if (existing !== undefined) return existing;
   if (interned.size < 200_000) interned.set(s, s);
@@ -101,18 +102,29 @@ const sharedImages = new SharedValues<string[]>();
 
 const EMPTY_LABELS: Readonly<Record<string, string>> = Object.freeze({});
 
+/**
+ * A label set, frozen, its keys and values interned. Pods share one copy per distinct set (the pods
+ * of a ReplicaSet carry the same labels); other kinds' sets are nearly all distinct (a Deployment's,
+ * its ReplicaSet's and its namespace's differ), and the sharing table's entry for each (key string,
+ * WeakRef, finalization cell, map entry: ≈ 300 B) would cost more than it saves.
+ */
 function labelsOf(
   raw: Record<string, string> | undefined,
+  share: boolean,
 ): Readonly<Record<string, string>> {
   const entries = Object.entries(raw ?? {});
   if (entries.length === 0) return EMPTY_LABELS;
-  // Keys and values are strings: a NUL cannot occur in either, so the key is unambiguous.
-  const key = entries.map(([k, v]) => `${k}\0${v}`).join('\0');
-  return sharedLabels.share(key, () => {
+  const make = () => {
     const labels: Record<string, string> = {};
     for (const [k, v] of entries) labels[intern(k)] = intern(String(v));
     return labels;
-  });
+  };
+  if (!share) return Object.freeze(make());
+  // Keys and values are strings: a NUL cannot occur in either, so the key is unambiguous.
+  return sharedLabels.share(
+    entries.map(([k, v]) => `${k}\0${v}`).join('\0'),
+    make,
+  );
 }
 
 /**
@@ -173,15 +185,26 @@ function iso(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-export function meta(o: WatchedObject): CachedMeta {
+/**
+ * The metadata every cached object has. Each trim function writes its object as one literal with
+ * these fields first, never as `{...meta(o), …}`: objects spread from another get a hidden class
+ * (and its descriptors) of their own, ≈ 400 B each, and their later fields out of the object;
+ * written out in full, all objects of a kind share one class. A name equal to the namespace (a
+ * Runway service's Deployment, route and namespace) is the interned namespace string, not a copy.
+ */
+export function meta(o: WatchedObject, shareLabels = false): CachedMeta {
   const m = o.metadata ?? {};
-  const name = m.name ?? '';
+  const namespace = intern(m.namespace ?? '');
+  const raw = m.name ?? '';
+  let name = raw === namespace ? namespace : raw;
+  // A Namespace (the only cluster-scoped kind cached): its name is the namespace of what is in it.
+  if (!namespace) name = intern(raw);
   const createdAt = iso(m.creationTimestamp);
   return {
-    uid: m.uid ?? `${m.namespace}/${name}`,
+    uid: m.uid ?? `${m.namespace}/${raw}`,
     name,
-    namespace: intern(m.namespace ?? ''),
-    labels: labelsOf(m.labels),
+    namespace,
+    labels: labelsOf(m.labels, shareLabels),
     createdAt: createdAt === undefined ? undefined : intern(createdAt),
     deleting: Boolean(m.deletionTimestamp),
   };
@@ -203,9 +226,15 @@ function condition(o: WatchedObject, type: string): Condition | undefined {
 }
 
 export function trimPod(o: WatchedObject): CachedPod {
+  const m = meta(o, true);
   const statuses = o.status?.containerStatuses ?? [];
   return {
-    ...meta(o),
+    uid: m.uid,
+    name: m.name,
+    namespace: m.namespace,
+    labels: m.labels,
+    createdAt: m.createdAt,
+    deleting: m.deleting,
     owner: controller(o),
     phase: intern(o.status?.phase ?? 'Unknown'),
     ready: condition(o, 'Ready')?.status === 'True',
@@ -214,21 +243,21 @@ export function trimPod(o: WatchedObject): CachedPod {
     images: images(o.spec),
     startedAt: iso(o.status?.startTime),
     vaultAnnotations: vaultAnnotations(o.metadata?.annotations),
-    ...notRunning(statuses),
+    reason: notRunning(statuses),
   };
 }
 
-/** Only when a container is not running: most pods carry no `reason` key at all. */
+/** Why the first container that is not running is not; undefined when every one runs. */
 function notRunning(
   statuses: NonNullable<
     NonNullable<WatchedObject['status']>['containerStatuses']
   >,
-): { reason?: string } {
+): string | undefined {
   for (const st of statuses) {
     const reason = st.state?.waiting?.reason ?? st.state?.terminated?.reason;
-    if (reason) return { reason: intern(reason) };
+    if (reason) return intern(reason);
   }
-  return {};
+  return undefined;
 }
 
 const VAULT_ANNOTATION_PREFIX = 'vault.hashicorp.com/';
@@ -249,26 +278,51 @@ function vaultAnnotations(
   );
 }
 
+/** Deployments share their Progressing condition: a handful of distinct ones in a fleet. */
+const progressingStates = new Map<string, CachedDeployment['progressing']>();
+function progressingOf(
+  c: Condition | undefined,
+): CachedDeployment['progressing'] {
+  if (!c) return undefined;
+  const status = c.status ?? 'Unknown';
+  const key = `${status}\0${c.reason ?? ''}`;
+  let state = progressingStates.get(key);
+  if (!state) {
+    state = Object.freeze({ status: intern(status), reason: c.reason });
+    if (progressingStates.size < 1000) progressingStates.set(key, state);
+  }
+  return state;
+}
+
 export function trimDeployment(o: WatchedObject): CachedDeployment {
-  const progressing = condition(o, 'Progressing');
+  const m = meta(o);
   return {
-    ...meta(o),
+    uid: m.uid,
+    name: m.name,
+    namespace: m.namespace,
+    labels: m.labels,
+    createdAt: m.createdAt,
+    deleting: m.deleting,
     generation: o.metadata?.generation ?? 0,
     observedGeneration: o.status?.observedGeneration ?? 0,
     desired: o.spec?.replicas ?? 1,
     updated: o.status?.updatedReplicas ?? 0,
     ready: o.status?.readyReplicas ?? 0,
     available: o.status?.availableReplicas ?? 0,
-    progressing: progressing
-      ? { status: progressing.status ?? 'Unknown', reason: progressing.reason }
-      : undefined,
+    progressing: progressingOf(condition(o, 'Progressing')),
     images: images(o.spec?.template?.spec),
   };
 }
 
 export function trimReplicaSet(o: WatchedObject): CachedReplicaSet {
+  const m = meta(o);
   return {
-    ...meta(o),
+    uid: m.uid,
+    name: m.name,
+    namespace: m.namespace,
+    labels: m.labels,
+    createdAt: m.createdAt,
+    deleting: m.deleting,
     owner: controller(o),
     replicas: o.spec?.replicas ?? 0,
     images: images(o.spec?.template?.spec),
@@ -277,12 +331,18 @@ export function trimReplicaSet(o: WatchedObject): CachedReplicaSet {
 
 export function trimFlux(kind: CachedFlux['kind']) {
   return (o: WatchedObject): CachedFlux => {
+    const m = meta(o);
     const ready = condition(o, 'Ready');
     let state: CachedFlux['ready'] = 'unknown';
     if (ready?.status === 'True') state = true;
     if (ready?.status === 'False') state = false;
     return {
-      ...meta(o),
+      uid: m.uid,
+      name: m.name,
+      namespace: m.namespace,
+      labels: m.labels,
+      createdAt: m.createdAt,
+      deleting: m.deleting,
       kind,
       ready: state,
       message: ready?.message,

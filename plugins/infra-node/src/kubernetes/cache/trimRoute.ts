@@ -1,4 +1,4 @@
-import { CachedMeta, meta, WatchedObject } from './trim';
+import { CachedMeta, intern, meta, WatchedObject } from './trim';
 
 /**
  * Routes (Gateway API HTTPRoute, Istio VirtualService, Ingress) trimmed to what the traffic plugin
@@ -80,18 +80,46 @@ interface RawRoute {
 const KEPT_ANNOTATION =
   /^(nginx\.ingress\.kubernetes\.io\/canary|groundcrew\.io\/)/;
 
-function routeMeta(o: WatchedObject) {
+const NO_ANNOTATIONS: Readonly<Record<string, string>> = Object.freeze({});
+
+/** A route as one literal (see `meta` for why not a spread). */
+function route(
+  o: WatchedObject,
+  kind: CachedRoute['kind'],
+  hosts: readonly string[],
+  rules: CachedRouteRule[],
+): CachedRoute {
+  const m = meta(o);
   const raw = o as unknown as RawRoute;
-  const annotations: Record<string, string> = {};
+  let annotations = NO_ANNOTATIONS;
   for (const [k, v] of Object.entries(raw.metadata?.annotations ?? {})) {
-    if (KEPT_ANNOTATION.test(k)) annotations[k] = String(v);
+    if (!KEPT_ANNOTATION.test(k)) continue;
+    if (annotations === NO_ANNOTATIONS) annotations = {};
+    (annotations as Record<string, string>)[k] = String(v);
   }
   return {
-    ...meta(o),
+    uid: m.uid,
+    name: m.name,
+    namespace: m.namespace,
+    labels: m.labels,
+    createdAt: m.createdAt,
+    deleting: m.deleting,
+    kind,
     resourceVersion: raw.metadata?.resourceVersion ?? '',
     annotations: Object.freeze(annotations),
-    spec: raw.spec ?? {},
+    hosts: Object.freeze(hosts),
+    rules,
   };
+}
+
+function specOf(o: WatchedObject): NonNullable<RawRoute['spec']> {
+  return (o as unknown as RawRoute).spec ?? {};
+}
+
+/** A backend named like the route's namespace (a Runway service's) keeps that one string. */
+function backendName(name: unknown, o: WatchedObject): string {
+  const s = String(name ?? '');
+  return s === o.metadata?.namespace ? intern(s) : s;
 }
 
 function num(value: unknown): number | undefined {
@@ -101,50 +129,50 @@ function num(value: unknown): number | undefined {
 }
 
 export function trimHttpRoute(o: WatchedObject): CachedRoute {
-  const { spec, ...m } = routeMeta(o);
-  return {
-    ...m,
-    kind: 'HTTPRoute',
-    hosts: Object.freeze([...(spec.hostnames ?? [])]),
-    rules: (spec.rules ?? []).map(r => ({
+  const spec = specOf(o);
+  return route(
+    o,
+    'HTTPRoute',
+    [...(spec.hostnames ?? [])],
+    (spec.rules ?? []).map(r => ({
       name: r.name,
       backends: (r.backendRefs ?? []).map(b => ({
-        name: String(b.name ?? ''),
+        name: backendName(b.name, o),
         namespace: b.namespace,
         port: num(b.port),
         weight: num(b.weight),
       })),
     })),
-  };
+  );
 }
 
 export function trimVirtualService(o: WatchedObject): CachedRoute {
-  const { spec, ...m } = routeMeta(o);
-  return {
-    ...m,
-    kind: 'VirtualService',
-    hosts: Object.freeze([...(spec.hosts ?? [])]),
-    rules: (spec.http ?? []).map(r => ({
+  const spec = specOf(o);
+  return route(
+    o,
+    'VirtualService',
+    [...(spec.hosts ?? [])],
+    (spec.http ?? []).map(r => ({
       name: r.name,
       backends: (r.route ?? []).map(d => ({
-        name: String(d.destination?.host ?? ''),
+        name: backendName(d.destination?.host, o),
         subset: d.destination?.subset,
         port: num(d.destination?.port?.number),
         weight: num(d.weight),
       })),
     })),
-  };
+  );
 }
 
 export function trimIngress(o: WatchedObject): CachedRoute {
-  const { spec, ...m } = routeMeta(o);
+  const spec = specOf(o);
   const rules: CachedRouteRule[] = (spec.rules ?? []).flatMap(r =>
     (r.http?.paths ?? []).map(p => ({
       name: `${r.host ?? '*'}${p.path ?? '/'}`,
       backends: p.backend?.service?.name
         ? [
             {
-              name: p.backend.service.name,
+              name: backendName(p.backend.service.name, o),
               port: num(p.backend.service.port?.number),
             },
           ]
@@ -155,15 +183,18 @@ export function trimIngress(o: WatchedObject): CachedRoute {
   if (fallback?.name) {
     rules.push({
       name: 'default',
-      backends: [{ name: fallback.name, port: num(fallback.port?.number) }],
+      backends: [
+        {
+          name: backendName(fallback.name, o),
+          port: num(fallback.port?.number),
+        },
+      ],
     });
   }
-  return {
-    ...m,
-    kind: 'Ingress',
-    hosts: Object.freeze(
-      (spec.rules ?? []).map(r => r.host).filter((h): h is string => !!h),
-    ),
+  return route(
+    o,
+    'Ingress',
+    (spec.rules ?? []).map(r => r.host).filter((h): h is string => !!h),
     rules,
-  };
+  );
 }
