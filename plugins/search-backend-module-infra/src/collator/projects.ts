@@ -13,7 +13,7 @@ import {
   labelList,
   ownerFromLabels,
 } from './entities';
-import { inBatches } from './inBatches';
+import { inOrder } from './inOrder';
 
 const CONTAINER_API = 'container.googleapis.com';
 const RUN_API = 'run.googleapis.com';
@@ -42,13 +42,12 @@ interface ProjectAssets {
 /**
  * Enabled APIs, and whether there are GKE clusters / Cloud Run services, of every project under
  * `scope`, by project number, from one Cloud Asset Inventory search (a few hundred results a
- * call). Only projects in `wanted` are kept. A project the search does not list (outside the
- * scope) is absent: the caller reads it per project.
+ * call). A project the search does not list (outside the scope) is absent: the caller reads it
+ * per project.
  */
 async function assetsByProject(
   gcp: GcpService,
   scope: string,
-  wanted: Set<string>,
 ): Promise<Map<string, ProjectAssets>> {
   const out = new Map<string, ProjectAssets>();
   const entry = (n: string) => {
@@ -63,7 +62,6 @@ async function assetsByProject(
     scope,
     assetTypes: Object.values(ASSET_TYPES),
   })) {
-    if (!wanted.has(a.projectNumber)) continue;
     const e = entry(a.projectNumber);
     if (a.assetType === ASSET_TYPES.service) {
       if (!a.state || a.state === 'ENABLED') e.apis.push(a.name);
@@ -99,27 +97,21 @@ export async function* projectDocuments(options: {
   cloudRun: Map<string, CloudRunFacts>;
 }) {
   const { gcp, gke, cloudRun } = options;
-  const projects = await gcp.searchProjects({
-    query: options.query,
-    limit: options.maxProjects,
-  });
+  // The project search and the asset search page at the same time: neither needs the other's
+  // answer (assets of projects the search did not return are dropped below).
+  const [projects, assets] = await Promise.all([
+    gcp.searchProjects({ query: options.query, limit: options.maxProjects }),
+    options.assetScope
+      ? assetsByProject(gcp, options.assetScope).catch(e => {
+          if (!(e instanceof NotAllowedError)) throw e;
+          options.logger.warn(
+            `groundcrew.search.assetScope: Cloud Asset Inventory refuses to search ${options.assetScope} (${e.message}); reading each project's APIs, clusters and Cloud Run services instead. Grant the portal cloudasset.assets.searchAllResources on the scope, or unset the setting.`,
+          );
+          return undefined;
+        })
+      : undefined,
+  ]);
   const active = projects.filter(p => p.state === 'ACTIVE');
-
-  let assets: Map<string, ProjectAssets> | undefined;
-  if (options.assetScope) {
-    try {
-      assets = await assetsByProject(
-        gcp,
-        options.assetScope,
-        new Set(active.map(p => p.projectNumber)),
-      );
-    } catch (e) {
-      if (!(e instanceof NotAllowedError)) throw e;
-      options.logger.warn(
-        `groundcrew.search.assetScope: Cloud Asset Inventory refuses to search ${options.assetScope} (${e.message}); reading each project's APIs, clusters and Cloud Run services instead. Grant the portal cloudasset.assets.searchAllResources on the scope, or unset the setting.`,
-      );
-    }
-  }
 
   const details = async (p: GcpProject) => {
     const found = assets?.get(p.projectNumber);
@@ -138,7 +130,7 @@ export async function* projectDocuments(options: {
     return [p, apis, clusters, runServices] as const;
   };
 
-  for await (const [project, apis, clusters, runServices] of inBatches(
+  for await (const [project, apis, clusters, runServices] of inOrder(
     active,
     options.concurrency,
     details,

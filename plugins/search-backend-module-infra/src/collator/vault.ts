@@ -2,7 +2,7 @@ import { NotAllowedError } from '@backstage/errors';
 import type { InfraSearchDocument } from '@groundcrew/plugin-infra-common';
 import type { VaultService } from '@groundcrew/plugin-infra-node';
 import { entityPage, infraDocument, infraEntityRef } from './entities';
-import { inBatches } from './inBatches';
+import { inOrder } from './inOrder';
 
 /**
  * Vault path documents: secret NAMES from KV v2 metadata listings (`LIST <mount>/metadata/<dir>`),
@@ -22,7 +22,7 @@ export async function* vaultDocuments(options: {
     let folders = [''];
     while (folders.length) {
       const next: string[] = [];
-      for await (const [folder, keys] of inBatches(
+      for await (const [folder, keys] of inOrder(
         folders,
         options.concurrency,
         async f =>
