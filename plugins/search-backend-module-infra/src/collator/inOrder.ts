@@ -16,16 +16,17 @@ export async function* inOrder<T, R>(
   const queue: Promise<R>[] = [];
   let inFlight = 0;
   let ended = false;
+  const done = () => {
+    inFlight--;
+    // eslint-disable-next-line @typescript-eslint/no-use-before-define
+    fill();
+  };
   const fill = () => {
     while (!ended && inFlight < slots && queue.length < 4 * slots) {
       const next = source.next();
       if (next.done) return;
       inFlight++;
       const call = fn(next.value);
-      const done = () => {
-        inFlight--;
-        fill();
-      };
       // Observed below, in order; until then a failure must not count as unhandled.
       call.then(done, done);
       queue.push(call);
