@@ -19,7 +19,7 @@ import { withCatalogOwners } from './catalogOwners';
 import { CloudRunFacts, cloudRunDocuments } from './cloudRun';
 import { clusterDocuments, serviceDocuments } from './kubernetes';
 import { GkeFacts, projectDocuments } from './projects';
-import { vaultDocuments } from './vault';
+import { pathDocument, VaultPath, vaultPaths } from './vault';
 import { DEFAULT_SEARCH_SETTINGS, InfraSearchSettings } from '../config';
 
 /**
@@ -85,6 +85,29 @@ export class InfraCollatorFactory implements DocumentCollatorFactory {
   async *documents(): AsyncGenerator<InfraSearchDocument> {
     const { cache, gcp, vault, logger } = this.sources;
     const counts = { project: 0, cluster: 0, service: 0, vault: 0 };
+    // Seconds per source (including the time the consumer took over their documents).
+    const started = Date.now();
+    const took: string[] = [];
+    let lap = started;
+    const timed = (what: string) => {
+      const now = Date.now();
+      took.push(`${what} ${((now - lap) / 1000).toFixed(1)} s`);
+      lap = now;
+    };
+    // Vault's folders are listed while GCP is read (both mostly wait on their servers); the names
+    // (not documents) are held until the service documents have given their owners.
+    const vaultNames = vault.configured
+      ? readAhead(
+          vaultPaths({
+            vault,
+            concurrency: this.settings.concurrency,
+            onDenied: path =>
+              logger.warn(
+                `Vault denies the portal a listing of ${path}: its secret names are not searchable`,
+              ),
+          }),
+        )
+      : undefined;
     const gke = new Map<string, GkeFacts>();
     const cloudRun = new Map<string, CloudRunFacts>();
     yield* counted(
@@ -105,6 +128,7 @@ export class InfraCollatorFactory implements DocumentCollatorFactory {
       ),
     );
 
+    timed('GCP');
     if (!(await cache.waitForSync(this.settings.cacheSyncTimeoutMs))) {
       logger.warn(
         'Not every cluster has been listed yet: services and clusters are collated from what the cache holds',
@@ -131,26 +155,25 @@ export class InfraCollatorFactory implements DocumentCollatorFactory {
       clusterDocuments({ clusters, gke, servicesPerCluster }),
     );
 
-    if (vault.configured) {
-      for await (const doc of source(
-        'Vault',
-        vaultDocuments({
-          vault,
-          concurrency: this.settings.concurrency,
-          onDenied: path =>
-            logger.warn(
-              `Vault denies the portal a listing of ${path}: its secret names are not searchable`,
-            ),
-        }),
-      )) {
+    timed('clusters');
+    if (vaultNames) {
+      for await (const name of source('Vault', vaultNames)) {
+        const doc = pathDocument(name);
+        if (!doc) continue;
         const service = doc.entityRef.replace(/^component:default\//, '');
         doc.owner = serviceOwners.get(service) ?? PLATFORM_GROUP_REF;
         counts.vault++;
         yield doc;
       }
     }
+    if (vault.configured) timed('Vault');
     logger.info(
-      `Collated ${counts.service} services, ${counts.cluster} clusters, ${counts.project} projects and ${counts.vault} Vault paths`,
+      `Collated ${counts.service} services, ${counts.cluster} clusters, ${
+        counts.project
+      } projects and ${counts.vault} Vault paths in ${(
+        (Date.now() - started) /
+        1000
+      ).toFixed(1)} s (${took.join(', ')})`,
     );
   }
 }
@@ -164,6 +187,28 @@ async function* counted(
     counts[kind]++;
     yield doc;
   }
+}
+
+/**
+ * Starts reading `names` now and holds what it yields until iterated; a failure surfaces then.
+ */
+function readAhead(
+  names: AsyncGenerator<VaultPath>,
+): AsyncGenerator<VaultPath> {
+  const held: Array<VaultPath | undefined> = [];
+  const read = (async () => {
+    for await (const name of names) held.push(name);
+  })();
+  // Observed when iterated; until then a failure must not count as unhandled.
+  read.catch(() => undefined);
+  return (async function* heldNames() {
+    await read;
+    for (let i = 0; i < held.length; i++) {
+      const name = held[i]!;
+      held[i] = undefined; // released as handed on
+      yield name;
+    }
+  })();
 }
 
 /** Names the source in the error that ends the run. */

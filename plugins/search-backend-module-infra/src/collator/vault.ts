@@ -4,21 +4,24 @@ import type { VaultService } from '@groundcrew/plugin-infra-node';
 import { entityPage, infraDocument, infraEntityRef } from './entities';
 import { inOrder } from './inOrder';
 
+/** A secret's name in a KV v2 mount: all a Vault document is made of. */
+export interface VaultPath {
+  mount: string;
+  path: string;
+}
+
 /**
- * Vault path documents: secret NAMES from KV v2 metadata listings (`LIST <mount>/metadata/<dir>`),
- * never a value and not even the metadata. A path `secret/<service>/…` belongs to the Runway
- * service `<service>`: the document links to that service's Secrets tab and is shown only to those
- * who may read the service.
+ * Secret NAMES from KV v2 metadata listings (`LIST <mount>/metadata/<dir>`), never a value and not
+ * even the metadata, folder by folder, breadth first, `concurrency` listings in flight.
  */
-export async function* vaultDocuments(options: {
+export async function* vaultPaths(options: {
   vault: VaultService;
   concurrency: number;
   /** A folder the portal's token may not list: a permission boundary, not an outage; skipped. */
   onDenied: (path: string) => void;
-}): AsyncGenerator<InfraSearchDocument> {
+}): AsyncGenerator<VaultPath> {
   const { vault } = options;
   for (const mount of await vault.kvMounts()) {
-    // Breadth first: a level's folders are listed `concurrency` at a time.
     let folders = [''];
     while (folders.length) {
       const next: string[] = [];
@@ -31,10 +34,7 @@ export async function* vaultDocuments(options: {
         for (const key of keys) {
           const path = `${folder}${key}`;
           if (key.endsWith('/')) next.push(path);
-          else {
-            const doc = pathDocument(mount, path);
-            if (doc) yield doc;
-          }
+          else yield { mount, path };
         }
       }
       folders = next;
@@ -59,12 +59,17 @@ async function listOrDenied(
   }
 }
 
-function pathDocument(
-  mount: string,
-  path: string,
-): InfraSearchDocument | undefined {
+/**
+ * The document of a Vault path `secret/<service>/…`: it belongs to the Runway service `<service>`,
+ * links to that service's Secrets tab and is shown only to those who may read the service.
+ * Undefined for a secret at the mount's root, which belongs to no service.
+ */
+export function pathDocument({
+  mount,
+  path,
+}: VaultPath): InfraSearchDocument | undefined {
   const service = path.split('/')[0];
-  // A secret at the mount's root belongs to no service: no entity can authorize it.
+  // No entity can authorize a secret at the mount's root.
   if (!path.includes('/')) return undefined;
   const entityRef = infraEntityRef.service(service);
   const full = `${mount}/${path}`;
