@@ -36,8 +36,9 @@ export function readListsAsSent(
         { group, version, kind: `${kind}List` },
         asSent,
       );
-    } catch {
-      // already registered
+    } catch (e) {
+      // Registered before (by this module in another copy, or by the adopter): theirs stands.
+      if (!String(e).includes('already defined')) throw e;
     }
   }
 }
