@@ -19,6 +19,7 @@ import { withCatalogOwners } from './catalogOwners';
 import { CloudRunFacts, cloudRunDocuments } from './cloudRun';
 import { clusterDocuments, serviceDocuments } from './kubernetes';
 import { GkeFacts, projectDocuments } from './projects';
+import { ReadAhead, readAhead } from './readAhead';
 import { pathDocument, VaultPath, vaultPaths } from './vault';
 import { DEFAULT_SEARCH_SETTINGS, InfraSearchSettings } from '../config';
 
@@ -83,19 +84,10 @@ export class InfraCollatorFactory implements DocumentCollatorFactory {
 
   /** The documents, source by source; a failing source ends the stream with its error. */
   async *documents(): AsyncGenerator<InfraSearchDocument> {
-    const { cache, gcp, vault, logger } = this.sources;
-    const counts = { project: 0, cluster: 0, service: 0, vault: 0 };
-    // Seconds per source (including the time the consumer took over their documents).
-    const started = Date.now();
-    const took: string[] = [];
-    let lap = started;
-    const timed = (what: string) => {
-      const now = Date.now();
-      took.push(`${what} ${((now - lap) / 1000).toFixed(1)} s`);
-      lap = now;
-    };
+    const { vault, logger } = this.sources;
     // Vault's folders are listed while GCP is read (both mostly wait on their servers); the names
-    // (not documents) are held until the service documents have given their owners.
+    // (not documents) are held until the service documents have given their owners. A run that
+    // fails or is abandoned before then stops the listing.
     const vaultNames = vault.configured
       ? readAhead(
           vaultPaths({
@@ -108,6 +100,27 @@ export class InfraCollatorFactory implements DocumentCollatorFactory {
           }),
         )
       : undefined;
+    try {
+      yield* this.collate(vaultNames);
+    } finally {
+      vaultNames?.stop();
+    }
+  }
+
+  private async *collate(
+    vaultNames: ReadAhead<VaultPath> | undefined,
+  ): AsyncGenerator<InfraSearchDocument> {
+    const { cache, gcp, logger } = this.sources;
+    const counts = { project: 0, cluster: 0, service: 0, vault: 0 };
+    // Seconds per source (including the time the consumer took over their documents).
+    const started = Date.now();
+    const took: string[] = [];
+    let lap = started;
+    const timed = (what: string) => {
+      const now = Date.now();
+      took.push(`${what} ${((now - lap) / 1000).toFixed(1)} s`);
+      lap = now;
+    };
     const gke = new Map<string, GkeFacts>();
     const cloudRun = new Map<string, CloudRunFacts>();
     yield* counted(
@@ -157,7 +170,7 @@ export class InfraCollatorFactory implements DocumentCollatorFactory {
 
     timed('clusters');
     if (vaultNames) {
-      for await (const name of source('Vault', vaultNames)) {
+      for await (const name of source('Vault', vaultNames.items())) {
         const doc = pathDocument(name);
         if (!doc) continue;
         const service = doc.entityRef.replace(/^component:default\//, '');
@@ -166,7 +179,7 @@ export class InfraCollatorFactory implements DocumentCollatorFactory {
         yield doc;
       }
     }
-    if (vault.configured) timed('Vault');
+    if (vaultNames) timed('Vault');
     logger.info(
       `Collated ${counts.service} services, ${counts.cluster} clusters, ${
         counts.project
@@ -187,28 +200,6 @@ async function* counted(
     counts[kind]++;
     yield doc;
   }
-}
-
-/**
- * Starts reading `names` now and holds what it yields until iterated; a failure surfaces then.
- */
-function readAhead(
-  names: AsyncGenerator<VaultPath>,
-): AsyncGenerator<VaultPath> {
-  const held: Array<VaultPath | undefined> = [];
-  const read = (async () => {
-    for await (const name of names) held.push(name);
-  })();
-  // Observed when iterated; until then a failure must not count as unhandled.
-  read.catch(() => undefined);
-  return (async function* heldNames() {
-    await read;
-    for (let i = 0; i < held.length; i++) {
-      const name = held[i]!;
-      held[i] = undefined; // released as handed on
-      yield name;
-    }
-  })();
 }
 
 /** Names the source in the error that ends the run. */

@@ -16,12 +16,11 @@ export async function* inOrder<T, R>(
   const queue: Promise<R>[] = [];
   let inFlight = 0;
   let ended = false;
-  const done = () => {
+  function done() {
     inFlight--;
-    // eslint-disable-next-line @typescript-eslint/no-use-before-define
     fill();
-  };
-  const fill = () => {
+  }
+  function fill() {
     while (!ended && inFlight < slots && queue.length < 4 * slots) {
       const next = source.next();
       if (next.done) return;
@@ -31,7 +30,7 @@ export async function* inOrder<T, R>(
       call.then(done, done);
       queue.push(call);
     }
-  };
+  }
   try {
     fill();
     while (queue.length) {
