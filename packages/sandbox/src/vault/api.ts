@@ -255,8 +255,11 @@ export function installVaultRoutes(o: {
     ttl: t.expireTime ? secs(t.expireTime - Date.now()) : 0,
     type: 'service',
   });
+  // Vault answers a login or a renewal with the TTL it granted (the role's TTL, the increment), not
+  // with the time left on the clock; a lease computed from Date.now() read 3599 on a slow run.
   const authOf = (
     t: VaultTokenRecord,
+    grantedSeconds: number,
     metadata: Record<string, string> | null = null,
   ) => ({
     client_token: t.token,
@@ -264,7 +267,7 @@ export function installVaultRoutes(o: {
     policies: ['default', ...t.policies.filter(p => p !== 'default')],
     token_policies: ['default', ...t.policies.filter(p => p !== 'default')],
     metadata,
-    lease_duration: t.expireTime ? secs(t.expireTime - Date.now()) : 0,
+    lease_duration: t.expireTime ? grantedSeconds : 0,
     renewable: t.renewable,
     entity_id: '',
     token_type: 'service',
@@ -284,7 +287,7 @@ export function installVaultRoutes(o: {
         ? t.ttlSeconds
         : parseVaultDuration(b.increment as string | number);
     t.expireTime = Date.now() + inc * 1000;
-    sendJson(ctx.res, 200, envelope(null, { auth: authOf(t) }));
+    sendJson(ctx.res, 200, envelope(null, { auth: authOf(t, inc) }));
   });
 
   // --- Kubernetes auth: the JWT's service-account claims against the role's bindings ---
@@ -320,7 +323,11 @@ export function installVaultRoutes(o: {
       displayName: `kubernetes-${ns}-${sa}`,
       meta,
     });
-    sendJson(ctx.res, 200, envelope(null, { auth: authOf(t, meta) }));
+    sendJson(
+      ctx.res,
+      200,
+      envelope(null, { auth: authOf(t, role.ttlSeconds, meta) }),
+    );
   });
 
   // --- leases ---
