@@ -34,6 +34,11 @@ const settings = {
   vaultPaths: envInt('BENCH_SEARCH_VAULT_PATHS', 49_992),
   /** groundcrew.search.concurrency */
   concurrency: envInt('BENCH_SEARCH_CONCURRENCY', 16),
+  /**
+   * V8's heap limit for the backends (--max-old-space-size), as docs/content/performance.md
+   * recommends for the indexer's backend; 0: Node's default (a share of the machine's memory).
+   */
+  heapLimitMb: envInt('BENCH_SEARCH_HEAP_MB', 384),
 };
 
 const started = performance.now();
@@ -92,6 +97,45 @@ async function main() {
       kind: process.env.BENCH_RUNTIME === 'dev' ? 'dev' : 'production',
       workDir,
     });
+    const nodeArgs = [
+      ...runtime.nodeArgs,
+      ...(settings.heapLimitMb
+        ? [`--max-old-space-size=${settings.heapLimitMb}`]
+        : []),
+    ];
+    const backendConfig = (port: number) => {
+      const baseUrl = `http://127.0.0.1:${port}`;
+      return {
+        app: { baseUrl },
+        backend: {
+          baseUrl,
+          listen: { host: '127.0.0.1', port },
+          database: { client: 'better-sqlite3', connection: ':memory:' },
+        },
+      };
+    };
+
+    // The floor: a Backstage backend with no plugin at all, settled, in the same runtime.
+    progress('a backend with no plugin');
+    const barePort = await freePort();
+    const bare = await startBackendProcess({
+      name: 'bare',
+      entry: runtime.entry('bare'),
+      port: barePort,
+      workDir,
+      readyTimeoutMs: 180_000,
+      nodeArgs,
+      env: runtime.env,
+      config: backendConfig(barePort),
+    });
+    let bareMemory;
+    try {
+      await waitQuiet([bare]);
+      bareMemory = await settledMemory(bare);
+    } finally {
+      await bare.stop();
+    }
+
     const port = await freePort();
     const baseUrl = `http://127.0.0.1:${port}`;
     progress(`backend (${runtime.kind})`);
@@ -101,15 +145,10 @@ async function main() {
       port,
       workDir,
       readyTimeoutMs: 180_000,
-      nodeArgs: runtime.nodeArgs,
+      nodeArgs,
       env: runtime.env,
       config: {
-        app: { baseUrl },
-        backend: {
-          baseUrl,
-          listen: { host: '127.0.0.1', port },
-          database: { client: 'better-sqlite3', connection: ':memory:' },
-        },
+        ...backendConfig(port),
         groundcrew: {
           kubernetes: { clusters: fleetClustersConfig(sandbox) },
           gcp: {
@@ -154,6 +193,10 @@ async function main() {
     await waitQuiet([backend]);
     const settled = await settledMemory(backend);
     progress('collating');
+    const cpuBefore = {
+      backend: backend.cpuSeconds(),
+      sandbox: process.cpuUsage(),
+    };
     const { value: result } = await requestJson<CollateResult>({
       url: `${baseUrl}/api/search-bench/collate`,
       method: 'POST',
@@ -162,12 +205,38 @@ async function main() {
     });
     agent.destroy();
     const { peakMb } = backend.memory();
+    const cpu = {
+      backend: backend.cpuSeconds() - cpuBefore.backend,
+      sandbox: (() => {
+        const used = process.cpuUsage(cpuBefore.sandbox);
+        return (used.user + used.system) / 1e6;
+      })(),
+    };
+    // The collator's own line: the seconds each source took.
+    const collated = fs
+      .readFileSync(backend.logFile, 'utf8')
+      .split('\n')
+      .find(line => line.includes('Collated '));
+    if (collated) {
+      progress(collated.replace(/^.*?(Collated [^"]*).*$/, '$1'));
+    }
 
     process.stdout.write(
       `${table([
         ['measure', 'value'],
         ['documents', String(result.docs)],
         ...Object.entries(result.byKind).map(([k, n]) => [`  ${k}`, String(n)]),
+        [
+          'V8 heap limit (MB, --max-old-space-size)',
+          settings.heapLimitMb
+            ? String(settings.heapLimitMb)
+            : "Node's default",
+        ],
+        [
+          'RSS of a backend with no plugin, settled (MB)',
+          num(bareMemory.rssMb, 0),
+        ],
+        ['  its V8 heap used (MB)', num(bareMemory.heapUsedMb, 0)],
         ['watch cache first sync (s)', num(sync.seconds)],
         [
           'RSS peak up to the end of the sync (MB, VmHWM)',
@@ -182,9 +251,22 @@ async function main() {
         ['V8 heap used, settled (MB)', num(settled.heapUsedMb, 0)],
         ['collation (s)', num(result.seconds)],
         ['documents per second', num(result.docs / result.seconds, 0)],
+        ['  CPU of the backend meanwhile (s)', num(cpu.backend)],
+        ['  CPU of the sandbox (this process) meanwhile (s)', num(cpu.sandbox)],
         ['document JSON (MB)', num(result.bytes / 1024 / 1024, 1)],
         ['RSS as the collation starts (MB)', num(result.rssMbBefore, 0)],
         ['RSS peak during collation (MB)', num(result.rssMbPeakDuring, 0)],
+        [
+          '  V8 heap committed / used then (MB)',
+          `${num(result.atPeak.heapTotalMb, 0)} / ${num(
+            result.atPeak.heapUsedMb,
+            0,
+          )}`,
+        ],
+        [
+          '  outside the V8 heap: buffers (MB)',
+          num(result.atPeak.externalMb, 0),
+        ],
         ['RSS peak of the process (MB, VmHWM)', num(peakMb, 0)],
       ])}\n`,
     );

@@ -23,6 +23,10 @@ import {
   readInfraSearchConfig,
 } from '@groundcrew/plugin-search-backend-module-infra';
 import { benchChild } from './benchChild';
+import {
+  startAllocationProfile,
+  startCpuProfile,
+} from '../lib/allocationProfile';
 
 /** What one collation measured. */
 export interface CollateResult {
@@ -33,6 +37,8 @@ export interface CollateResult {
   /** Sampled every 10 ms during the collation. */
   rssMbPeakDuring: number;
   rssMbBefore: number;
+  /** At the sample of the RSS peak: V8's heap (committed), and memory outside it (buffers). */
+  atPeak: { heapTotalMb: number; heapUsedMb: number; externalMb: number };
   /** Bytes of JSON of every document: what an indexer would receive. */
   bytes: number;
 }
@@ -72,15 +78,31 @@ const searchBench = createBackendPlugin({
             return;
           }
           try {
-            const mb = () => process.memoryUsage.rss() / 1024 / 1024;
+            const MB = 1024 * 1024;
+            const mb = () => process.memoryUsage.rss() / MB;
             const rssMbBefore = mb();
             let peak = rssMbBefore;
+            let atPeak = { heapTotalMb: 0, heapUsedMb: 0, externalMb: 0 };
             const sampler = setInterval(() => {
-              peak = Math.max(peak, mb());
+              const rss = mb();
+              if (rss <= peak) return;
+              peak = rss;
+              const m = process.memoryUsage();
+              atPeak = {
+                heapTotalMb: m.heapTotal / MB,
+                heapUsedMb: m.heapUsed / MB,
+                externalMb: m.external / MB,
+              };
             }, 10);
             const byKind: Record<string, number> = {};
             let docs = 0;
             let bytes = 0;
+            const profiled = process.env.BENCH_ALLOCATIONS
+              ? startAllocationProfile(process.env.BENCH_ALLOCATIONS)
+              : undefined;
+            const cpuProfiled = process.env.BENCH_CPU
+              ? startCpuProfile(process.env.BENCH_CPU)
+              : undefined;
             const started = performance.now();
             try {
               for await (const doc of await factory.getCollator()) {
@@ -90,6 +112,8 @@ const searchBench = createBackendPlugin({
               }
             } finally {
               clearInterval(sampler);
+              await profiled?.();
+              await cpuProfiled?.();
             }
             const result: CollateResult = {
               docs,
@@ -97,6 +121,7 @@ const searchBench = createBackendPlugin({
               seconds: (performance.now() - started) / 1000,
               rssMbPeakDuring: Math.max(peak, mb()),
               rssMbBefore,
+              atPeak,
               bytes,
             };
             res.json(result);

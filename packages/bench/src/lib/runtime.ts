@@ -37,8 +37,9 @@ const BENCH_NODE_ARGS = ['--expose-gc'];
 const ENTRIES = {
   ours: 'src/backends/oursBackend.ts',
   anchor: 'src/backends/anchorBackend.ts',
-  // yarn bench:search
+  // yarn bench:search, and a backend with no plugin beside it
   search: 'src/backends/searchBackend.ts',
+  bare: 'src/backends/bareBackend.ts',
 };
 
 export async function prepareRuntime(options: {

@@ -204,6 +204,41 @@ describe('GCP imitation: Cloud Asset Inventory searchAllResources through @googl
     );
   });
 
+  it('returns only the fields a read mask names (camelCase or snake_case); an unknown field is INVALID_ARGUMENT', async () => {
+    const request = {
+      scope: DEMO_GCP.organization,
+      assetTypes: [ASSET_TYPES.project],
+    };
+    const [full] = await searchAll(request);
+    expect(full.displayName).toBeTruthy();
+    expect(full.additionalAttributes).toBeTruthy();
+
+    const masked = await searchAll({
+      ...request,
+      readMask: { paths: ['name', 'asset_type', 'state'] },
+    });
+    expect(masked.length).toBeGreaterThan(1);
+    expect(masked[0].name).toBe(full.name);
+    expect(masked[0].assetType).toBe(ASSET_TYPES.project);
+    expect(masked[0].state).toBe(full.state);
+    // The client fills absent fields with their defaults: empty, not the project's.
+    expect(masked[0].displayName).toBeFalsy();
+    expect(masked[0].project).toBeFalsy();
+    expect(masked[0].additionalAttributes).toBeFalsy();
+
+    const all = await searchAll({ ...request, readMask: { paths: ['*'] } });
+    expect(all[0].displayName).toBe(full.displayName);
+
+    const e = await errorOf(
+      assetClient().searchAllResources({
+        ...request,
+        readMask: { paths: ['name', 'secretValue'] },
+      }),
+    );
+    expect(e.code).toBe(3);
+    expect(e.statusDetails?.[0]?.fieldViolations?.[0]?.field).toBe('read_mask');
+  });
+
   it('caps the page size at 500 and keeps the other request fields fixed across pages', async () => {
     await sandbox.gcp!.control.loadGcpFixture(bulkGcpProjects({ count: 300 }));
     const client = assetClient();

@@ -10,7 +10,8 @@ import { PROJECT_ID_RE } from './validation';
  * Cloud Asset Inventory v1 `searchAllResources` (googleapis google/cloud/asset/v1/asset_service.proto,
  * assets.proto `ResourceSearchResult`): `GET /v1/{scope=*\/*}:searchAllResources` with `assetTypes`
  * (repeated: one query parameter each, RE2 patterns), `pageSize` (default 10, capped at 500),
- * `pageToken`. Served: the projects, their enabled services, GKE clusters and Cloud Run services
+ * `pageToken`, `readMask` (FieldMask: comma-separated top-level fields of ResourceSearchResult,
+ * camelCase or snake_case, `*` for all; an unknown field is INVALID_ARGUMENT). Served: the projects, their enabled services, GKE clusters and Cloud Run services
  * under an organization, a folder or a project.
  */
 
@@ -68,6 +69,67 @@ export interface ResourceSearchResult {
   additionalAttributes?: Record<string, unknown>;
   parentFullResourceName: string;
   parentAssetType: string;
+}
+
+/**
+ * The top-level fields of `ResourceSearchResult` (assets.proto), which a read mask may name. The
+ * imitation fills the ones in {@link ResourceSearchResult}; the others are valid and absent.
+ */
+const RESULT_FIELDS = new Set([
+  'name',
+  'assetType',
+  'project',
+  'folders',
+  'organization',
+  'displayName',
+  'description',
+  'location',
+  'labels',
+  'networkTags',
+  'kmsKey',
+  'kmsKeys',
+  'createTime',
+  'updateTime',
+  'state',
+  'additionalAttributes',
+  'parentFullResourceName',
+  'versionedResources',
+  'attachedResources',
+  'relationships',
+  'tagKeys',
+  'tagValues',
+  'tagValueIds',
+  'tags',
+  'effectiveTags',
+  'enrichments',
+  'parentAssetType',
+  'sccSecurityMarks',
+]);
+
+/** The fields a read mask selects; undefined (no mask, or `*`): every field the imitation has. */
+function readMaskFields(mask: string): Set<string> | undefined {
+  const paths = mask
+    .split(',')
+    .map(p => p.trim())
+    .filter(Boolean);
+  if (paths.length === 0 || paths.includes('*')) return undefined;
+  const out = new Set<string>();
+  for (const path of paths) {
+    const camel = path.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+    if (!RESULT_FIELDS.has(camel)) {
+      throw invalidArgument(
+        [
+          {
+            field: 'read_mask',
+            description: `"${path}" is not a field of ResourceSearchResult.`,
+          },
+        ],
+        `Invalid read_mask: ${path}`,
+      );
+    }
+    out.add(camel);
+  }
+  return out;
 }
 
 /** Where a page starts: the project's index in the store, and the results of it already given. */
@@ -297,8 +359,10 @@ function searchAllResources(api: GcpApi, call: GcpCall) {
     throw iamDenied(PERMISSION, scope);
   }
 
+  const readMask = query.get('readMask') ?? '';
+  const fields = readMaskFields(readMask);
   const request = createHash('sha256')
-    .update(JSON.stringify([scope, patterns, text]))
+    .update(JSON.stringify([scope, patterns, text, readMask]))
     .digest('base64url')
     .slice(0, 16);
   const cursor = parseCursor(query.get('pageToken') ?? '', request);
@@ -339,8 +403,15 @@ function searchAllResources(api: GcpApi, call: GcpCall) {
     }
     skip = 0;
   }
+  const masked = fields
+    ? results.map(r =>
+        Object.fromEntries(
+          Object.entries(r).filter(([key]) => fields.has(key)),
+        ),
+      )
+    : results;
   send(call, {
-    ...(results.length ? { results } : {}),
+    ...(masked.length ? { results: masked } : {}),
     ...(next ? { nextPageToken: cursorToken(next) } : {}),
   });
 }

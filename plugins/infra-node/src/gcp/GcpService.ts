@@ -258,5 +258,12 @@ export interface GcpService {
     /** Asset types (RE2 patterns allowed); empty: every type. */
     assetTypes: string[];
     pageSize?: number;
+    /**
+     * The result fields to read (the request's `readMask`, e.g. `['name', 'assetType',
+     * 'project', 'state']`); the others come back empty. Default: Google's default fields.
+     * Fewer fields are fewer bytes to send and decode: a search of 100,000 results is mostly
+     * decoding.
+     */
+    fields?: string[];
   }): AsyncIterable<GcpAsset>;
 }

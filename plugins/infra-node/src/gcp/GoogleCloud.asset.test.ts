@@ -127,6 +127,34 @@ describe('GoogleCloud: Cloud Asset Inventory through @google-cloud/asset against
     );
   });
 
+  it('reads only the fields asked for (the read mask), on every page', async () => {
+    const assets = await collect(
+      googleCloud().searchAssets({
+        scope: DEMO_GCP.organization,
+        assetTypes: [TYPES.service, TYPES.cluster],
+        pageSize: 5,
+        fields: ['name', 'assetType', 'project', 'state'],
+      }),
+    );
+    expect(assets.length).toBeGreaterThan(5);
+    const cluster = assets.find(a => a.assetType === TYPES.cluster);
+    // What was asked for is there; what was not comes back empty (no location, no labels).
+    expect(cluster).toEqual({
+      assetType: TYPES.cluster,
+      fullName: expect.stringMatching(/clusters\/gke-ops$/),
+      projectNumber: DEMO_GCP.projectNumber,
+      projectId: DEMO_GCP.project,
+      name: 'gke-ops',
+      location: 'us-central1',
+      displayName: '',
+      labels: {},
+      state: 'RUNNING',
+    });
+    expect(
+      assets.every(a => a.projectNumber && a.state && a.displayName === ''),
+    ).toBe(true);
+  });
+
   it('makes each Google client on its first call, and only the ones called', async () => {
     const gcp = googleCloud();
     expect(gcp.clientsMade()).toEqual([]);

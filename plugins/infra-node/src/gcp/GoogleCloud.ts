@@ -1033,12 +1033,16 @@ export class GoogleCloud implements GcpService {
     scope: string;
     assetTypes: string[];
     pageSize?: number;
+    fields?: string[];
   }): AsyncIterable<GcpAsset> {
     const what = `Searching the GCP assets of ${options.scope}`;
     let request: ISearchRequest | null = {
       scope: options.scope,
       assetTypes: options.assetTypes,
       pageSize: Math.min(options.pageSize ?? MAX_ASSET_PAGE, MAX_ASSET_PAGE),
+      ...(options.fields?.length
+        ? { readMask: { paths: options.fields } }
+        : {}),
     };
     // Page by page, each call retried on its own: a 503 on page 40 does not restart the search.
     while (request) {

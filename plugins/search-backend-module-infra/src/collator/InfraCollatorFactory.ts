@@ -19,7 +19,7 @@ import { withCatalogOwners } from './catalogOwners';
 import { CloudRunFacts, cloudRunDocuments } from './cloudRun';
 import { clusterDocuments, serviceDocuments } from './kubernetes';
 import { GkeFacts, projectDocuments } from './projects';
-import { ReadAhead, readAhead } from './readAhead';
+import { readAhead } from './readAhead';
 import { pathDocument, VaultPath, vaultPaths } from './vault';
 import { DEFAULT_SEARCH_SETTINGS, InfraSearchSettings } from '../config';
 
@@ -82,9 +82,12 @@ export class InfraCollatorFactory implements DocumentCollatorFactory {
     return Readable.from(catalog ? withCatalogOwners(docs, catalog) : docs);
   }
 
-  /** The documents, source by source; a failing source ends the stream with its error. */
+  /**
+   * The documents, source by source; a failing source ends the stream with its error. One
+   * generator for the whole run: each layer of async generators costs promises per document.
+   */
   async *documents(): AsyncGenerator<InfraSearchDocument> {
-    const { vault, logger } = this.sources;
+    const { cache, gcp, vault, logger } = this.sources;
     // Vault's folders are listed while GCP is read (both mostly wait on their servers); the names
     // (not documents) are held until the service documents have given their owners. A run that
     // fails or is abandoned before then stops the listing.
@@ -100,17 +103,6 @@ export class InfraCollatorFactory implements DocumentCollatorFactory {
           }),
         )
       : undefined;
-    try {
-      yield* this.collate(vaultNames);
-    } finally {
-      vaultNames?.stop();
-    }
-  }
-
-  private async *collate(
-    vaultNames: ReadAhead<VaultPath> | undefined,
-  ): AsyncGenerator<InfraSearchDocument> {
-    const { cache, gcp, logger } = this.sources;
     const counts = { project: 0, cluster: 0, service: 0, vault: 0 };
     // Seconds per source (including the time the consumer took over their documents).
     const started = Date.now();
@@ -121,65 +113,78 @@ export class InfraCollatorFactory implements DocumentCollatorFactory {
       took.push(`${what} ${((now - lap) / 1000).toFixed(1)} s`);
       lap = now;
     };
-    const gke = new Map<string, GkeFacts>();
-    const cloudRun = new Map<string, CloudRunFacts>();
-    yield* counted(
-      counts,
-      'project',
-      source(
-        'GCP',
-        projectDocuments({
-          gcp,
-          logger,
-          gke,
-          cloudRun,
-          query: this.settings.projectQuery,
-          maxProjects: this.settings.maxProjects,
-          concurrency: this.settings.concurrency,
-          assetScope: this.settings.assetScope,
-        }),
-      ),
-    );
-
-    timed('GCP');
-    if (!(await cache.waitForSync(this.settings.cacheSyncTimeoutMs))) {
-      logger.warn(
-        'Not every cluster has been listed yet: services and clusters are collated from what the cache holds',
+    try {
+      const gke = new Map<string, GkeFacts>();
+      const cloudRun = new Map<string, CloudRunFacts>();
+      yield* counted(
+        counts,
+        'project',
+        source(
+          'GCP',
+          projectDocuments({
+            gcp,
+            logger,
+            gke,
+            cloudRun,
+            query: this.settings.projectQuery,
+            maxProjects: this.settings.maxProjects,
+            concurrency: this.settings.concurrency,
+            assetScope: this.settings.assetScope,
+          }),
+        ),
       );
-    }
-    const clusters = cache.clusters();
-    const servicesPerCluster = new Map<string, string[]>();
-    const serviceOwners = new Map<string, string>();
-    // Cluster services first (with their Cloud Run facts merged in), then Cloud Run-only ones:
-    // generators, so the second reads `cloudRun` only once the first is done with it.
-    for (const docs of [
-      serviceDocuments({ cache, clusters, servicesPerCluster, cloudRun }),
-      cloudRunDocuments(cloudRun),
-    ]) {
-      for (const doc of docs) {
-        serviceOwners.set(doc.title, doc.owner);
-        counts.service++;
-        yield doc;
-      }
-    }
-    yield* counted(
-      counts,
-      'cluster',
-      clusterDocuments({ clusters, gke, servicesPerCluster }),
-    );
 
-    timed('clusters');
-    if (vaultNames) {
-      for await (const name of source('Vault', vaultNames.items())) {
-        const doc = pathDocument(name);
-        if (!doc) continue;
-        const service = doc.entityRef.replace(/^component:default\//, '');
-        doc.owner = serviceOwners.get(service) ?? PLATFORM_GROUP_REF;
-        counts.vault++;
+      timed('GCP');
+      if (!(await cache.waitForSync(this.settings.cacheSyncTimeoutMs))) {
+        logger.warn(
+          'Not every cluster has been listed yet: services and clusters are collated from what the cache holds',
+        );
+      }
+      const clusters = cache.clusters();
+      const servicesPerCluster = new Map<string, string[]>();
+      const serviceOwners = new Map<string, string>();
+      // Cluster services first (with their Cloud Run facts merged in), then Cloud Run-only ones:
+      // generators, so the second reads `cloudRun` only once the first is done with it.
+      for (const docs of [
+        serviceDocuments({ cache, clusters, servicesPerCluster, cloudRun }),
+        cloudRunDocuments(cloudRun),
+      ]) {
+        for (const doc of docs) {
+          serviceOwners.set(doc.title, doc.owner);
+          counts.service++;
+          yield doc;
+        }
+      }
+      for (const doc of clusterDocuments({
+        clusters,
+        gke,
+        servicesPerCluster,
+      })) {
+        counts.cluster++;
         yield doc;
       }
+
+      timed('clusters');
+      if (vaultNames) {
+        let names: Iterable<VaultPath>;
+        try {
+          names = await vaultNames.read();
+        } catch (e) {
+          throw sourceFailed('Vault', e);
+        }
+        for (const name of names) {
+          const doc = pathDocument(name);
+          if (!doc) continue;
+          const service = doc.entityRef.replace(/^component:default\//, '');
+          doc.owner = serviceOwners.get(service) ?? PLATFORM_GROUP_REF;
+          counts.vault++;
+          yield doc;
+        }
+        timed('Vault');
+      }
+    } finally {
+      vaultNames?.stop();
     }
-    if (vaultNames) timed('Vault');
     logger.info(
       `Collated ${counts.service} services, ${counts.cluster} clusters, ${
         counts.project
@@ -207,9 +212,13 @@ async function* source<T>(name: string, docs: AsyncGenerator<T>) {
   try {
     yield* docs;
   } catch (e) {
-    throw new ServiceUnavailableError(
-      `Infrastructure search: ${name} could not be read, the last good index is kept: ${e}`,
-      e instanceof Error ? e : undefined,
-    );
+    throw sourceFailed(name, e);
   }
+}
+
+function sourceFailed(name: string, e: unknown) {
+  return new ServiceUnavailableError(
+    `Infrastructure search: ${name} could not be read, the last good index is kept: ${e}`,
+    e instanceof Error ? e : undefined,
+  );
 }

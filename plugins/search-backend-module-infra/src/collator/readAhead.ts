@@ -1,33 +1,41 @@
 /** What {@link readAhead} reads: its items once read, and a way to stop reading. */
 export interface ReadAhead<T> {
-  items(): AsyncGenerator<T>;
+  /**
+   * Waits until the source is read to its end (a failure of the source surfaces here), then
+   * gives its items in order, each released as it is handed on. A plain iterable: handing on
+   * tens of thousands of held items costs no promise each.
+   */
+  read(): Promise<Iterable<T>>;
   stop(): void;
 }
 
 /**
- * Starts reading `source` now and holds what it yields until `items()` is iterated; a failure of
- * the source surfaces there. `stop()` ends the reading early (the source's own `finally` runs):
- * a consumer that fails or is abandoned before it got to the items leaves no reading behind.
+ * Starts reading `source` now and holds what it yields until `read()`; a failure of the source
+ * surfaces there. `stop()` ends the reading early (the source's own `finally` runs): a consumer
+ * that fails or is abandoned before it got to the items leaves no reading behind.
  */
 export function readAhead<T>(source: AsyncGenerator<T>): ReadAhead<T> {
   const held: Array<T | undefined> = [];
   let stopped = false;
-  const read = (async () => {
+  const reading = (async () => {
     for await (const item of source) {
       if (stopped) break;
       held.push(item);
     }
   })();
-  // Observed by items(); until then a failure must not count as unhandled.
-  read.catch(() => undefined);
+  // Observed by read(); until then a failure must not count as unhandled.
+  reading.catch(() => undefined);
+  function* handOn() {
+    for (let i = 0; i < held.length; i++) {
+      const item = held[i] as T;
+      held[i] = undefined; // released as handed on
+      yield item;
+    }
+  }
   return {
-    async *items() {
-      await read;
-      for (let i = 0; i < held.length; i++) {
-        const item = held[i] as T;
-        held[i] = undefined; // released as handed on
-        yield item;
-      }
+    async read() {
+      await reading;
+      return handOn();
     },
     stop() {
       stopped = true;

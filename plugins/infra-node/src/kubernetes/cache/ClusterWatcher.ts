@@ -157,7 +157,7 @@ const KINDS: KindSpec[] = [
   },
 ];
 
-readListsAsSent(KINDS.filter(k => k.customResource));
+readListsAsSent(KINDS);
 
 /** Every kind a cluster can watch. */
 export const WATCHED_KINDS: ReadonlyArray<WatchedKind> = KINDS.map(k => k.key);

@@ -130,6 +130,24 @@ describe('KubernetesWatchCache against the sandbox', () => {
     }
   });
 
+  it('keeps listed timestamps as the server sent them, and leaves the client’s models to other callers', async () => {
+    const apps = kubeConfigFor(sandbox, CLUSTER).makeApiClient(AppsV1Api);
+    const listed = await apps.listNamespacedDeployment({
+      namespace: 'ai-gateway',
+    });
+    const model = listed.items[0];
+    // Another caller of the client in this process: its models, timestamps as Dates.
+    expect(model.metadata!.creationTimestamp).toBeInstanceOf(Date);
+    const cached = [...cache.deployments(CLUSTER)].find(
+      d => d.namespace === 'ai-gateway' && d.name === model.metadata!.name,
+    );
+    // The cache read the same list as JSON: the server's string (whole seconds, as Kubernetes
+    // writes it), as a watch event has it — not a Date's ISO form with milliseconds.
+    expect(cached?.createdAt).toBe(
+      model.metadata!.creationTimestamp!.toISOString().replace('.000Z', 'Z'),
+    );
+  });
+
   it('follows a scale-up through the watch', async () => {
     const apps = kubeConfigFor(sandbox, CLUSTER).makeApiClient(AppsV1Api);
     const stable = [...cache.deployments(CLUSTER)].find(

@@ -13,28 +13,60 @@ import {
 import { ObjectSerializer } from '@kubernetes/client-node/dist/serializer.js';
 
 /**
- * client-node (1.4) reads the list of a kind it has no model for — `HTTPRouteList`,
- * `HelmReleaseList`, any custom resource's — as a generic object whose `metadata` it converts to an
- * ObjectMeta, which has no `continue`: a paged list of custom resources ended after its first page,
- * silently (a cluster with 600 HTTPRoutes showed 500). Lists of these kinds are read as the server
- * sends them: `ObjectSerializer.registerModel`, the client's way to describe a custom resource, with
- * a serializer that keeps the JSON. Idempotent; a kind someone else registered is left to them.
+ * The deadline of the call being made, for the client's middleware to put on each request; also
+ * tells the list serializers that a call is the cache's own (see readListsAsSent).
+ */
+const currentCall = new AsyncLocalStorage<AbortSignal>();
+
+/** client-node's generated serializer (its model classes), which its ObjectSerializer extends. */
+const ModelSerializer = Object.getPrototypeOf(ObjectSerializer) as {
+  serialize(data: unknown, type: string, format?: string): unknown;
+  deserialize(data: unknown, type: string, format?: string): unknown;
+};
+
+/**
+ * The cache's lists are read as the server sends them, through `ObjectSerializer.registerModel`,
+ * the client's way to describe a custom resource. Two reasons:
+ * - client-node (1.4) reads the list of a kind it has no model for — `HTTPRouteList`,
+ *   `HelmReleaseList`, any custom resource's — as a generic object whose `metadata` it converts to
+ *   an ObjectMeta, which has no `continue`: a paged list of custom resources ended after its first
+ *   page, silently (a cluster with 600 HTTPRoutes showed 500). These lists are read as sent by
+ *   everyone in the process (there is no model to lose).
+ * - For the kinds it has models for (Deployment, Pod…) it copies every object of the parsed JSON
+ *   into instances of its model classes, timestamps into Dates: twice the objects for the cache to
+ *   throw away (it keeps a few fields of each); in a first sync of 100,000 objects most of the
+ *   garbage. These lists are read as sent only in the cache's own calls (made in
+ *   {@link RequestDeadlines.run}); any other code of the process listing them gets the models, as
+ *   without this. Watch events are plain JSON already; the trim functions read both.
+ * The registry is the client's, shared by the process: a kind registered before (by another copy
+ * of this module, or by the adopter) is left as it is.
  */
 export function readListsAsSent(
-  kinds: ReadonlyArray<{ apiVersion: string; kind: string }>,
+  kinds: ReadonlyArray<{
+    apiVersion: string;
+    kind: string;
+    /** The client has no model for the kind. */
+    customResource?: boolean;
+  }>,
 ) {
   const asSent = {
     serialize: (d: unknown) => d,
     deserialize: (d: unknown) => d,
   };
-  for (const { apiVersion, kind } of kinds) {
+  const asSentInCacheCalls = {
+    serialize: (d: unknown, type: string, format?: string) =>
+      ModelSerializer.serialize(d, type, format),
+    deserialize: (d: unknown, type: string, format?: string) =>
+      currentCall.getStore() ? d : ModelSerializer.deserialize(d, type, format),
+  };
+  for (const { apiVersion, kind, customResource } of kinds) {
     const [group, version] = apiVersion.includes('/')
       ? apiVersion.split('/')
       : ['', apiVersion];
     try {
       ObjectSerializer.registerModel(
         { group, version, kind: `${kind}List` },
-        asSent,
+        customResource ? asSent : asSentInCacheCalls,
       );
     } catch (e) {
       // Registered before (by this module in another copy, or by the adopter): theirs stands.
@@ -65,9 +97,6 @@ class WatchKubeConfig extends KubeConfig {
     return { ...init, timeout: this.headersTimeoutMs };
   }
 }
-
-/** The deadline of the call being made, for the client's middleware to put on each request. */
-const currentCall = new AsyncLocalStorage<AbortSignal>();
 
 /**
  * Deadlines of calls to one API server. Each call (a list page with the discovery read before it)
