@@ -23,10 +23,7 @@ import {
   readInfraSearchConfig,
 } from '@groundcrew/plugin-search-backend-module-infra';
 import { benchChild } from './benchChild';
-import {
-  startAllocationProfile,
-  startCpuProfile,
-} from '../lib/allocationProfile';
+import { startAllocationProfile, startCpuProfile } from '../lib/profiles';
 
 /** What one collation measured. */
 export interface CollateResult {

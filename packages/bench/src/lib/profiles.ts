@@ -1,6 +1,19 @@
 import fs from 'node:fs';
 import { Session } from 'node:inspector';
 
+/** An inspector session on this process, and a promise-returning `post`. */
+function inspectorSession() {
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<any>((resolve, reject) =>
+      session.post(method, params, (error, result) =>
+        error ? reject(error) : resolve(result),
+      ),
+    );
+  return { session, post };
+}
+
 interface ProfileNode {
   callFrame: { functionName: string; url: string; lineNumber: number };
   selfSize: number;
@@ -13,14 +26,7 @@ interface ProfileNode {
  * `BENCH_ALLOCATIONS=<file>`: it slows the process down, its figures are not the bench's.
  */
 export function startAllocationProfile(file: string): () => Promise<void> {
-  const session = new Session();
-  session.connect();
-  const post = (method: string, params?: object) =>
-    new Promise<any>((resolve, reject) =>
-      session.post(method, params, (error, result) =>
-        error ? reject(error) : resolve(result),
-      ),
-    );
+  const { post, session } = inspectorSession();
   const started = post('HeapProfiler.startSampling', {
     samplingInterval: 64 * 1024,
     includeObjectsCollectedByMajorGC: true,
@@ -68,14 +74,7 @@ interface CpuNode {
  * for `BENCH_CPU=<file>`.
  */
 export function startCpuProfile(file: string): () => Promise<void> {
-  const session = new Session();
-  session.connect();
-  const post = (method: string, params?: object) =>
-    new Promise<any>((resolve, reject) =>
-      session.post(method, params, (error, result) =>
-        error ? reject(error) : resolve(result),
-      ),
-    );
+  const { post, session } = inspectorSession();
   const started = post('Profiler.enable').then(() => post('Profiler.start'));
   return async () => {
     await started;
