@@ -1,7 +1,8 @@
 /*
  * `yarn bench:search`: the infrastructure search collator over 100,000 documents from the
  * sandbox — Runway services on clusters, GCP projects and Vault paths — in a backend process of
- * its own, as the search indexer runs it. The last line is
+ * its own, as the search indexer runs it, with a V8 heap limit; beside it, a backend with no plugin
+ * as the floor of the memory figures. The last line is
  * `search: docs=… seconds=… rss_mb_peak=…`. See docs/content/performance.md, section "Search".
  */
 import fs from 'node:fs';
@@ -233,7 +234,9 @@ async function main() {
             : "Node's default",
         ],
         [
-          'RSS of a backend with no plugin, settled (MB)',
+          `RSS of a backend with no plugin, settled (MB${
+            bareMemory.settled ? '' : ', not settled in 60 s'
+          })`,
           num(bareMemory.rssMb, 0),
         ],
         ['  its V8 heap used (MB)', num(bareMemory.heapUsedMb, 0)],

@@ -1,9 +1,11 @@
 /*
  * The backend of `yarn bench:search`: Groundcrew's client services (fleet + watch cache, GCP,
  * Vault) built from the `--config` file the bench writes, and one route that runs the
- * infrastructure collator once and drains its stream, as the search indexer would.
+ * infrastructure collator once and pipes its stream into a Writable, as the search indexer does.
  */
 import { performance } from 'node:perf_hooks';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { createBackend } from '@backstage/backend-defaults';
 import {
   coreServices,
@@ -22,6 +24,7 @@ import {
   InfraCollatorFactory,
   readInfraSearchConfig,
 } from '@groundcrew/plugin-search-backend-module-infra';
+import type { InfraSearchDocument } from '@groundcrew/plugin-infra-common';
 import { benchChild } from './benchChild';
 import { startAllocationProfile, startCpuProfile } from '../lib/profiles';
 
@@ -102,11 +105,20 @@ const searchBench = createBackendPlugin({
               : undefined;
             const started = performance.now();
             try {
-              for await (const doc of await factory.getCollator()) {
-                docs++;
-                byKind[doc.kind] = (byKind[doc.kind] ?? 0) + 1;
-                bytes += JSON.stringify(doc).length;
-              }
+              // As Backstage's search indexing drains a collator: stream.pipeline into the
+              // engine's indexer, a Writable in object mode; this one serializes each document.
+              await pipeline(
+                await factory.getCollator(),
+                new Writable({
+                  objectMode: true,
+                  write(doc: InfraSearchDocument, _encoding, done) {
+                    docs++;
+                    byKind[doc.kind] = (byKind[doc.kind] ?? 0) + 1;
+                    bytes += JSON.stringify(doc).length;
+                    done();
+                  },
+                }),
+              );
             } finally {
               clearInterval(sampler);
               await profiled?.();
