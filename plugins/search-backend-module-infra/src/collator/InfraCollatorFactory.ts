@@ -116,23 +116,23 @@ export class InfraCollatorFactory implements DocumentCollatorFactory {
     try {
       const gke = new Map<string, GkeFacts>();
       const cloudRun = new Map<string, CloudRunFacts>();
-      yield* counted(
-        counts,
-        'project',
-        source(
-          'GCP',
-          projectDocuments({
-            gcp,
-            logger,
-            gke,
-            cloudRun,
-            query: this.settings.projectQuery,
-            maxProjects: this.settings.maxProjects,
-            concurrency: this.settings.concurrency,
-            assetScope: this.settings.assetScope,
-          }),
-        ),
-      );
+      try {
+        for await (const doc of projectDocuments({
+          gcp,
+          logger,
+          gke,
+          cloudRun,
+          query: this.settings.projectQuery,
+          maxProjects: this.settings.maxProjects,
+          concurrency: this.settings.concurrency,
+          assetScope: this.settings.assetScope,
+        })) {
+          counts.project++;
+          yield doc;
+        }
+      } catch (e) {
+        throw sourceFailed('GCP', e);
+      }
 
       timed('GCP');
       if (!(await cache.waitForSync(this.settings.cacheSyncTimeoutMs))) {
@@ -172,11 +172,11 @@ export class InfraCollatorFactory implements DocumentCollatorFactory {
         } catch (e) {
           throw sourceFailed('Vault', e);
         }
+        const ownerOf = (service: string) =>
+          serviceOwners.get(service) ?? PLATFORM_GROUP_REF;
         for (const name of names) {
-          const doc = pathDocument(name);
+          const doc = pathDocument(name, ownerOf);
           if (!doc) continue;
-          const service = doc.entityRef.replace(/^component:default\//, '');
-          doc.owner = serviceOwners.get(service) ?? PLATFORM_GROUP_REF;
           counts.vault++;
           yield doc;
         }
@@ -196,26 +196,7 @@ export class InfraCollatorFactory implements DocumentCollatorFactory {
   }
 }
 
-async function* counted(
-  counts: Record<InfraSearchDocument['kind'], number>,
-  kind: InfraSearchDocument['kind'],
-  docs: AsyncIterable<InfraSearchDocument> | Iterable<InfraSearchDocument>,
-) {
-  for await (const doc of docs) {
-    counts[kind]++;
-    yield doc;
-  }
-}
-
 /** Names the source in the error that ends the run. */
-async function* source<T>(name: string, docs: AsyncGenerator<T>) {
-  try {
-    yield* docs;
-  } catch (e) {
-    throw sourceFailed(name, e);
-  }
-}
-
 function sourceFailed(name: string, e: unknown) {
   return new ServiceUnavailableError(
     `Infrastructure search: ${name} could not be read, the last good index is kept: ${e}`,

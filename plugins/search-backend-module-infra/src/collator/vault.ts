@@ -61,13 +61,14 @@ async function listOrDenied(
 
 /**
  * The document of a Vault path `secret/<service>/…`: it belongs to the Runway service `<service>`,
- * links to that service's Secrets tab and is shown only to those who may read the service.
+ * is owned by that service's owner (`ownerOf`: the path carries none, its metadata is not read),
+ * links to the service's Secrets tab and is shown only to those who may read the service.
  * Undefined for a secret at the mount's root, which belongs to no service.
  */
-export function pathDocument({
-  mount,
-  path,
-}: VaultPath): InfraSearchDocument | undefined {
+export function pathDocument(
+  { mount, path }: VaultPath,
+  ownerOf: (service: string) => string,
+): InfraSearchDocument | undefined {
   const service = path.split('/')[0];
   // No entity can authorize a secret at the mount's root.
   if (!path.includes('/')) return undefined;
@@ -77,8 +78,7 @@ export function pathDocument({
     kind: 'vault',
     title: full,
     entityRef,
-    // The service's owner is in the catalog; the path carries none (its metadata is not read).
-    owner: '',
+    owner: ownerOf(service),
     location: `${entityPage(entityRef)}/secrets?path=${encodeURIComponent(
       full,
     )}`,
