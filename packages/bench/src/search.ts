@@ -104,31 +104,36 @@ async function main() {
         ? [`--max-old-space-size=${settings.heapLimitMb}`]
         : []),
     ];
-    const backendConfig = (port: number) => {
+    /** Both backends: same runtime and arguments, own port, `config` besides `app` and `backend`. */
+    const start = async (
+      name: 'bare' | 'search',
+      config: Record<string, unknown> = {},
+    ) => {
+      const port = await freePort();
       const baseUrl = `http://127.0.0.1:${port}`;
-      return {
-        app: { baseUrl },
-        backend: {
-          baseUrl,
-          listen: { host: '127.0.0.1', port },
-          database: { client: 'better-sqlite3', connection: ':memory:' },
+      return startBackendProcess({
+        name,
+        entry: runtime.entry(name),
+        port,
+        workDir,
+        readyTimeoutMs: 180_000,
+        nodeArgs,
+        env: runtime.env,
+        config: {
+          app: { baseUrl },
+          backend: {
+            baseUrl,
+            listen: { host: '127.0.0.1', port },
+            database: { client: 'better-sqlite3', connection: ':memory:' },
+          },
+          ...config,
         },
-      };
+      });
     };
 
     // The floor: a Backstage backend with no plugin at all, settled, in the same runtime.
     progress('a backend with no plugin');
-    const barePort = await freePort();
-    const bare = await startBackendProcess({
-      name: 'bare',
-      entry: runtime.entry('bare'),
-      port: barePort,
-      workDir,
-      readyTimeoutMs: 180_000,
-      nodeArgs,
-      env: runtime.env,
-      config: backendConfig(barePort),
-    });
+    const bare = await start('bare');
     let bareMemory;
     try {
       await waitQuiet([bare]);
@@ -137,43 +142,32 @@ async function main() {
       await bare.stop();
     }
 
-    const port = await freePort();
-    const baseUrl = `http://127.0.0.1:${port}`;
     progress(`backend (${runtime.kind})`);
-    const backend = await startBackendProcess({
-      name: 'search',
-      entry: runtime.entry('search'),
-      port,
-      workDir,
-      readyTimeoutMs: 180_000,
-      nodeArgs,
-      env: runtime.env,
-      config: {
-        ...backendConfig(port),
-        groundcrew: {
-          kubernetes: { clusters: fleetClustersConfig(sandbox) },
-          gcp: {
-            endpoint: sandbox.gcp!.url,
-            caData: sandbox.kubernetes.caPem,
-            credentials: { token: sandbox.gcp!.token },
-          },
-          vault: {
-            endpoint: sandbox.vault!.url,
-            caData: sandbox.kubernetes.caPem,
-            auth: { token: sandbox.vault!.token },
-            maxConcurrency: settings.concurrency,
-          },
-          search: {
-            // The demo organization holds the bulk projects: one Cloud Asset Inventory search.
-            assetScope: DEMO_GCP.organization,
-            concurrency: settings.concurrency,
-            maxProjects: Math.max(1, settings.projects + 10),
-            cacheSyncTimeoutSeconds: 600,
-          },
+    const backend = await start('search', {
+      groundcrew: {
+        kubernetes: { clusters: fleetClustersConfig(sandbox) },
+        gcp: {
+          endpoint: sandbox.gcp!.url,
+          caData: sandbox.kubernetes.caPem,
+          credentials: { token: sandbox.gcp!.token },
+        },
+        vault: {
+          endpoint: sandbox.vault!.url,
+          caData: sandbox.kubernetes.caPem,
+          auth: { token: sandbox.vault!.token },
+          maxConcurrency: settings.concurrency,
+        },
+        search: {
+          // The demo organization holds the bulk projects: one Cloud Asset Inventory search.
+          assetScope: DEMO_GCP.organization,
+          concurrency: settings.concurrency,
+          maxProjects: Math.max(1, settings.projects + 10),
+          cacheSyncTimeoutSeconds: 600,
         },
       },
     });
     cleanups.push(() => backend.stop());
+    const { baseUrl } = backend;
 
     const agent = new http.Agent({ keepAlive: false });
     progress('watch cache: first sync');

@@ -11,8 +11,9 @@ import { PROJECT_ID_RE } from './validation';
  * assets.proto `ResourceSearchResult`): `GET /v1/{scope=*\/*}:searchAllResources` with `assetTypes`
  * (repeated: one query parameter each, RE2 patterns), `pageSize` (default 10, capped at 500),
  * `pageToken`, `readMask` (FieldMask: comma-separated top-level fields of ResourceSearchResult,
- * camelCase or snake_case, `*` for all; an unknown field is INVALID_ARGUMENT). Served: the projects, their enabled services, GKE clusters and Cloud Run services
- * under an organization, a folder or a project.
+ * camelCase or snake_case, `*` for all; an unknown field is INVALID_ARGUMENT). Served: the
+ * projects, their enabled services, GKE clusters and Cloud Run services under an organization, a
+ * folder or a project.
  */
 
 const PERMISSION = 'cloudasset.assets.searchAllResources';
