@@ -1,7 +1,7 @@
 /*
  * `yarn bench:search`: the infrastructure search collator over 100,000 documents from the
  * sandbox — Runway services on clusters, GCP projects and Vault paths — in a backend process of
- * its own, as the search indexer runs it, with a V8 heap limit; beside it, a backend with no plugin
+ * its own, as the search indexer runs it, with V8 heap limits; beside it, a backend with no plugin
  * as the floor of the memory figures. The last line is
  * `search: docs=… seconds=… rss_mb_peak=…`. See docs/content/performance.md, section "Search".
  */
@@ -25,6 +25,7 @@ import { envInt } from './lib/env';
 import { requestJson } from './lib/http';
 import { num, table } from './lib/report';
 import { settledMemory, waitQuiet } from './lib/settle';
+import { residentMemory } from './lib/smaps';
 import { prepareRuntime } from './lib/runtime';
 
 /** The run's shape (100,000 documents in all by default); the overrides are for trying it out. */
@@ -40,6 +41,12 @@ const settings = {
    * recommends for the indexer's backend; 0: Node's default (a share of the machine's memory).
    */
   heapLimitMb: envInt('BENCH_SEARCH_HEAP_MB', 384),
+  /**
+   * The most V8's young generation may grow each of its two semi-spaces to
+   * (--max-semi-space-size), as docs/content/performance.md recommends for the indexer's backend;
+   * 0: Node's default (16 MB).
+   */
+  semiSpaceMb: envInt('BENCH_SEARCH_SEMI_SPACE_MB', 4),
 };
 
 const started = performance.now();
@@ -103,6 +110,9 @@ async function main() {
       ...(settings.heapLimitMb
         ? [`--max-old-space-size=${settings.heapLimitMb}`]
         : []),
+      ...(settings.semiSpaceMb
+        ? [`--max-semi-space-size=${settings.semiSpaceMb}`]
+        : []),
     ];
     /** Both backends: same runtime and arguments, own port, `config` besides `app` and `backend`. */
     const start = async (
@@ -137,7 +147,10 @@ async function main() {
     let bareMemory;
     try {
       await waitQuiet([bare]);
-      bareMemory = await settledMemory(bare);
+      bareMemory = {
+        ...(await settledMemory(bare)),
+        ...residentMemory(bare.pid),
+      };
     } finally {
       await bare.stop();
     }
@@ -186,7 +199,10 @@ async function main() {
     // measured on a settled backend (idle, its heap back to what it holds), as bench:board does.
     progress('settling');
     await waitQuiet([backend]);
-    const settled = await settledMemory(backend);
+    const settled = {
+      ...(await settledMemory(backend)),
+      ...residentMemory(backend.pid),
+    };
     progress('collating');
     const cpuBefore = {
       backend: backend.cpuSeconds(),
@@ -228,12 +244,22 @@ async function main() {
             : "Node's default",
         ],
         [
+          'V8 semi-space limit (MB, --max-semi-space-size)',
+          settings.semiSpaceMb
+            ? String(settings.semiSpaceMb)
+            : "Node's default",
+        ],
+        [
           `RSS of a backend with no plugin, settled (MB${
             bareMemory.settled ? '' : ', not settled in 60 s'
           })`,
           num(bareMemory.rssMb, 0),
         ],
         ['  its V8 heap used (MB)', num(bareMemory.heapUsedMb, 0)],
+        [
+          "  its glibc main heap (MB, smaps' [heap])",
+          num(bareMemory.mallocHeap, 0),
+        ],
         ['watch cache first sync (s)', num(sync.seconds)],
         [
           'RSS peak up to the end of the sync (MB, VmHWM)',
@@ -246,6 +272,14 @@ async function main() {
           num(settled.rssMb, 0),
         ],
         ['V8 heap used, settled (MB)', num(settled.heapUsedMb, 0)],
+        [
+          "glibc main heap, settled (MB, smaps' [heap])",
+          num(settled.mallocHeap, 0),
+        ],
+        [
+          'anonymous / file-backed, settled (MB, smaps)',
+          `${num(settled.anonymous, 0)} / ${num(settled.files, 0)}`,
+        ],
         ['collation (s)', num(result.seconds)],
         ['documents per second', num(result.docs / result.seconds, 0)],
         ['  CPU of the backend meanwhile (s)', num(cpu.backend)],

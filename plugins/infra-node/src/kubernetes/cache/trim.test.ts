@@ -1,4 +1,4 @@
-import { trimPod } from './trim';
+import { trimDeployment, trimPod } from './trim';
 
 function pod(name: string, labels: Record<string, string>, image: string) {
   return {
@@ -89,5 +89,42 @@ describe('trimPod', () => {
         .vaultAnnotations,
     ).toBe(trimmed.vaultAnnotations);
     expect(trimPod(raw).vaultAnnotations).toBeUndefined();
+  });
+});
+
+describe('trimDeployment', () => {
+  const deployment = (name: string, images: string[]) => ({
+    metadata: { uid: `uid-${name}`, name, namespace: name },
+    spec: {
+      replicas: 2,
+      template: { spec: { containers: images.map(image => ({ image })) } },
+    },
+  });
+
+  it('keeps its image list, frozen, and an empty one for a template with no containers', () => {
+    const d = trimDeployment(
+      deployment('checkout', [
+        'registry/checkout:1.0.0',
+        'registry/envoy:1.31',
+      ]),
+    );
+    expect(d.images).toEqual([
+      'registry/checkout:1.0.0',
+      'registry/envoy:1.31',
+    ]);
+    expect(Object.isFrozen(d.images)).toBe(true);
+    expect(d.desired).toBe(2);
+    const none = trimDeployment(deployment('empty', []));
+    expect(none.images).toEqual([]);
+    expect(Object.isFrozen(none.images)).toBe(true);
+  });
+
+  it("gives each Deployment its own list, not the pods' shared one", () => {
+    // Nearly every Deployment runs images no other runs: a sharing entry for each costs more
+    // than it saves. Equal lists are still equal.
+    const a = trimDeployment(deployment('a', ['registry/same:1.0.0']));
+    const b = trimDeployment(deployment('b', ['registry/same:1.0.0']));
+    expect(b.images).toEqual(a.images);
+    expect(b.images).not.toBe(a.images);
   });
 });
