@@ -55,6 +55,40 @@ const settings = {
   heapGrowingPercent: envInt('BENCH_SEARCH_HEAP_GROWING_PERCENT', 0),
 };
 
+/** V8's options for both backends: each passed when set (not 0), and named in the table. */
+const v8Options = [
+  {
+    name: 'V8 heap limit',
+    unit: 'MB',
+    flag: '--max-old-space-size',
+    value: settings.heapLimitMb,
+    unset: "Node's default",
+  },
+  {
+    name: 'V8 semi-space limit',
+    unit: 'MB',
+    flag: '--max-semi-space-size',
+    value: settings.semiSpaceMb,
+    unset: "Node's default",
+  },
+  {
+    name: 'V8 old generation growth',
+    unit: '%',
+    flag: '--heap-growing-percent',
+    value: settings.heapGrowingPercent,
+    unset: "V8's default",
+  },
+];
+
+/** A table row of a settled RSS, saying when it did not settle. */
+const settledRssRow = (
+  label: string,
+  memory: { settled: boolean; rssMb: number },
+) => [
+  `${label} (MB${memory.settled ? '' : ', not settled in 60 s'})`,
+  num(memory.rssMb, 0),
+];
+
 const started = performance.now();
 const progress = (message: string) =>
   process.stderr.write(
@@ -113,15 +147,7 @@ async function main() {
     });
     const nodeArgs = [
       ...runtime.nodeArgs,
-      ...(settings.heapLimitMb
-        ? [`--max-old-space-size=${settings.heapLimitMb}`]
-        : []),
-      ...(settings.semiSpaceMb
-        ? [`--max-semi-space-size=${settings.semiSpaceMb}`]
-        : []),
-      ...(settings.heapGrowingPercent
-        ? [`--heap-growing-percent=${settings.heapGrowingPercent}`]
-        : []),
+      ...v8Options.filter(o => o.value).map(o => `${o.flag}=${o.value}`),
     ];
     /** Both backends: same runtime and arguments, own port, `config` besides `app` and `backend`. */
     const start = async (
@@ -246,30 +272,11 @@ async function main() {
         ['measure', 'value'],
         ['documents', String(result.docs)],
         ...Object.entries(result.byKind).map(([k, n]) => [`  ${k}`, String(n)]),
-        [
-          'V8 heap limit (MB, --max-old-space-size)',
-          settings.heapLimitMb
-            ? String(settings.heapLimitMb)
-            : "Node's default",
-        ],
-        [
-          'V8 semi-space limit (MB, --max-semi-space-size)',
-          settings.semiSpaceMb
-            ? String(settings.semiSpaceMb)
-            : "Node's default",
-        ],
-        [
-          'V8 old generation growth (%, --heap-growing-percent)',
-          settings.heapGrowingPercent
-            ? String(settings.heapGrowingPercent)
-            : "V8's default",
-        ],
-        [
-          `RSS of a backend with no plugin, settled (MB${
-            bareMemory.settled ? '' : ', not settled in 60 s'
-          })`,
-          num(bareMemory.rssMb, 0),
-        ],
+        ...v8Options.map(o => [
+          `${o.name} (${o.unit}, ${o.flag})`,
+          o.value ? String(o.value) : o.unset,
+        ]),
+        settledRssRow('RSS of a backend with no plugin, settled', bareMemory),
         ['  its V8 heap used (MB)', num(bareMemory.heapUsedMb, 0)],
         [
           "  its glibc main heap (MB, smaps' [heap])",
@@ -280,12 +287,7 @@ async function main() {
           'RSS peak up to the end of the sync (MB, VmHWM)',
           num(afterSync.peakMb, 0),
         ],
-        [
-          `RSS settled before collation (MB${
-            settled.settled ? '' : ', not settled in 60 s'
-          })`,
-          num(settled.rssMb, 0),
-        ],
+        settledRssRow('RSS settled before collation', settled),
         ['V8 heap used, settled (MB)', num(settled.heapUsedMb, 0)],
         [
           "glibc main heap, settled (MB, smaps' [heap])",
