@@ -24,6 +24,13 @@ describe('diffJson', () => {
       [{ toString: false }, {}],
       [{}, { toString: false }],
       [{ constructor: 1 }, { valueOf: 2 }],
+      // JSON.parse makes `__proto__` an own property; an assignment would set the prototype.
+      [{}, JSON.parse('{"__proto__": ""}')],
+      [
+        JSON.parse('{"__proto__": {"a": 1}}'),
+        JSON.parse('{"__proto__": {"a": 2}}'),
+      ],
+      [JSON.parse('{"__proto__": 1}'), {}],
     ];
     for (const [before, after] of cases) {
       expect(applyJsonPatch(before, diffJson(before, after))).toEqual(after);

@@ -195,6 +195,19 @@ function deepEqual(a: unknown, b: unknown): boolean {
 
 const ARRAY_INDEX = /^(0|[1-9][0-9]*)$/;
 
+/**
+ * Sets an own property. An assignment would not do: `copy['__proto__'] = value` sets the
+ * prototype, and `__proto__` is a plain key in JSON (JSON.parse makes it an own property).
+ */
+function setOwn(object: JsonObject, key: string, value: unknown) {
+  Object.defineProperty(object, key, {
+    value,
+    writable: true,
+    enumerable: true,
+    configurable: true,
+  });
+}
+
 /** The value with the operation applied at `tokens[at]`, copying only the containers on the path. */
 function applyAt(
   node: unknown,
@@ -245,7 +258,7 @@ function applyAt(
     }
     const copy = { ...node };
     if (op.op === 'remove') delete copy[key];
-    else copy[key] = op.value;
+    else setOwn(copy, key, op.value);
     return copy;
   }
   return fail(`"${key}" is inside a value that is neither object nor array`);
