@@ -26,6 +26,7 @@ import { requestJson } from './lib/http';
 import { num, table } from './lib/report';
 import { settledMemory, waitQuiet } from './lib/settle';
 import { residentMemory } from './lib/smaps';
+import { startCpuProfile } from './lib/profiles';
 import { prepareRuntime } from './lib/runtime';
 
 /** The run's shape (100,000 documents in all by default); the overrides are for trying it out. */
@@ -239,6 +240,10 @@ async function main() {
       ...residentMemory(backend.pid),
     };
     progress('collating');
+    // A diagnostic: where the sandbox (this process) spends its CPU while it serves the collation.
+    const sandboxProfiled = process.env.BENCH_SANDBOX_CPU
+      ? startCpuProfile(process.env.BENCH_SANDBOX_CPU)
+      : undefined;
     const cpuBefore = {
       backend: backend.cpuSeconds(),
       sandbox: process.cpuUsage(),
@@ -250,6 +255,7 @@ async function main() {
       timeoutMs: 20 * 60_000,
     });
     agent.destroy();
+    await sandboxProfiled?.();
     const { peakMb } = backend.memory();
     const cpu = {
       backend: backend.cpuSeconds() - cpuBefore.backend,

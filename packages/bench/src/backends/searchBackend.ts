@@ -26,7 +26,11 @@ import {
 } from '@groundcrew/plugin-search-backend-module-infra';
 import type { InfraSearchDocument } from '@groundcrew/plugin-infra-common';
 import { benchChild } from './benchChild';
-import { startAllocationProfile, startCpuProfile } from '../lib/profiles';
+import {
+  startAllocationProfile,
+  startCpuProfile,
+  takeHeapSnapshots,
+} from '../lib/profiles';
 
 /** What one collation measured. */
 export interface CollateResult {
@@ -103,6 +107,12 @@ const searchBench = createBackendPlugin({
             const cpuProfiled = process.env.BENCH_CPU
               ? startCpuProfile(process.env.BENCH_CPU)
               : undefined;
+            const snapshots = process.env.BENCH_HEAP_SNAPSHOT
+              ? takeHeapSnapshots(
+                  process.env.BENCH_HEAP_SNAPSHOT,
+                  Number(process.env.BENCH_HEAP_SNAPSHOT_AFTER_MS ?? 3000),
+                )
+              : undefined;
             const started = performance.now();
             try {
               // As Backstage's search indexing drains a collator: stream.pipeline into the
@@ -121,6 +131,7 @@ const searchBench = createBackendPlugin({
               );
             } finally {
               clearInterval(sampler);
+              snapshots?.();
               await profiled?.();
               await cpuProfiled?.();
             }

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { Session } from 'node:inspector';
+import v8 from 'node:v8';
 
 /** An inspector session on this process, and a promise-returning `post`. */
 function inspectorSession() {
@@ -70,8 +71,8 @@ interface CpuNode {
 
 /**
  * Samples the CPU from now until the returned function is called, then writes the functions that
- * took most time (self, and with what they call within the same package) to `file`. A diagnostic
- * for `BENCH_CPU=<file>`.
+ * took most time (self, and with what they call within the same package) to `file`, and the whole
+ * profile to `<file>.cpuprofile`. A diagnostic for `BENCH_CPU=<file>`.
  */
 export function startCpuProfile(file: string): () => Promise<void> {
   const { post, session } = inspectorSession();
@@ -80,6 +81,8 @@ export function startCpuProfile(file: string): () => Promise<void> {
     await started;
     const { profile } = await post('Profiler.stop');
     session.disconnect();
+    // The whole profile beside the summary, for Chrome DevTools (Performance, "Load profile").
+    fs.writeFileSync(`${file}.cpuprofile`, JSON.stringify(profile));
     const nodes = new Map<number, CpuNode>();
     for (const n of profile.nodes as CpuNode[]) nodes.set(n.id, n);
     const self = new Map<number, number>();
@@ -119,4 +122,20 @@ export function startCpuProfile(file: string): () => Promise<void> {
       )}\n`,
     );
   };
+}
+
+/**
+ * Heap snapshots for `BENCH_HEAP_SNAPSHOT=<prefix>`: `<prefix>-settled.heapsnapshot` at once (the
+ * settled backend, before the collation) and `<prefix>-collating.heapsnapshot` `afterMs` into the
+ * collation (what it holds then: a snapshot keeps only what is reachable). Each stops the process
+ * while it is written, so the run's figures are not the bench's. Returns a function that cancels the
+ * second if the collation ends before it.
+ */
+export function takeHeapSnapshots(prefix: string, afterMs: number): () => void {
+  v8.writeHeapSnapshot(`${prefix}-settled.heapsnapshot`);
+  const timer = setTimeout(
+    () => v8.writeHeapSnapshot(`${prefix}-collating.heapsnapshot`),
+    afterMs,
+  );
+  return () => clearTimeout(timer);
 }

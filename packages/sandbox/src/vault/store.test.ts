@@ -38,4 +38,46 @@ describe('VaultStore listings', () => {
     store.reset();
     expect(store.listKeys('secret', 'a')).toEqual(['b/', 'x']);
   });
+
+  it('lists what a walk of every path would, in every folder of a deep tree with look-alike names', () => {
+    // Names that sort around "/" (0x2f): "-" and "." below it, "0" and letters above; a leaf and a
+    // folder of the same name; folders many levels deep.
+    const names = ['a', 'a-b', 'a.b', 'a0', 'b', 'x'];
+    const paths: string[] = [];
+    for (const n1 of names) {
+      paths.push(n1);
+      for (const n2 of names) {
+        paths.push(`${n1}/${n2}`);
+        if (n2 !== 'b')
+          paths.push(`${n1}/${n2}/${n1}`, `${n1}/${n2}/deep/${n2}`);
+      }
+    }
+    const store = new VaultStore();
+    store.setBase({
+      mounts: [{ path: 'secret', type: 'kv', version: '2' }],
+      secrets: paths.map(p => secret('secret', p)),
+    });
+    const walked = (prefix: string) =>
+      [
+        ...new Set(
+          paths
+            .filter(p => p.startsWith(prefix))
+            .map(p => p.slice(prefix.length).replace(/\/.*$/, '/')),
+        ),
+      ].sort();
+    const folders = new Set(['']);
+    for (const p of paths) {
+      const parts = p.split('/');
+      for (let i = 1; i < parts.length; i++) {
+        folders.add(`${parts.slice(0, i).join('/')}/`);
+      }
+    }
+    expect(folders.size).toBeGreaterThan(60);
+    for (const folder of folders) {
+      expect([folder, store.listKeys('secret', folder)]).toEqual([
+        folder,
+        walked(folder),
+      ]);
+    }
+  });
 });

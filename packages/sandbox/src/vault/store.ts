@@ -23,8 +23,8 @@ export function parseVaultDuration(text: string | number): number {
 
 /**
  * The KV secrets by `<mount>/<path>`, with each mount's paths kept sorted for listings: a LIST
- * reads only the paths under its folder (binary search to the first), as Vault's storage does by
- * prefix, rather than every secret of the server. The sorted lists are rebuilt after a path is
+ * reads only its folder's direct keys (binary search to the first, and past each subfolder's
+ * paths), as Vault's storage does by prefix, rather than every secret of the server or folder. The sorted lists are rebuilt after a path is
  * added or removed.
  */
 class SecretMap extends Map<string, VaultKvSecret> {
@@ -46,8 +46,8 @@ class SecretMap extends Map<string, VaultKvSecret> {
     this.sorted = undefined;
   }
 
-  /** The paths of `mount` that start with `prefix`, in order. */
-  *pathsUnder(mount: string, prefix: string): Iterable<string> {
+  /** The keys directly under `prefix` (a folder, `''` or ending in `/`), sorted; folders end with `/`. */
+  keysUnder(mount: string, prefix: string): string[] {
     if (!this.sorted) {
       this.sorted = new Map();
       for (const s of this.values()) {
@@ -58,17 +58,43 @@ class SecretMap extends Map<string, VaultKvSecret> {
       for (const list of this.sorted.values()) list.sort();
     }
     const paths = this.sorted.get(mount) ?? [];
-    let lo = 0;
-    let hi = paths.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (paths[mid] < prefix) lo = mid + 1;
-      else hi = mid;
+    const keys: string[] = [];
+    let i = firstAtLeast(paths, prefix);
+    while (i < paths.length && paths[i].startsWith(prefix)) {
+      const rest = paths[i].slice(prefix.length);
+      const cut = rest.indexOf('/');
+      if (cut < 0) {
+        keys.push(rest);
+        i++;
+        continue;
+      }
+      // A folder: one key, and its whole subtree (a contiguous run of the sorted paths) skipped.
+      const folder = rest.slice(0, cut + 1);
+      keys.push(folder);
+      const under = prefix + folder;
+      let lo = i + 1;
+      let hi = paths.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (paths[mid].startsWith(under)) lo = mid + 1;
+        else hi = mid;
+      }
+      i = lo;
     }
-    for (let i = lo; i < paths.length && paths[i].startsWith(prefix); i++) {
-      yield paths[i];
-    }
+    return keys.sort();
   }
+}
+
+/** The index of the first of the sorted `paths` that is not below `prefix`. */
+function firstAtLeast(paths: string[], prefix: string): number {
+  let lo = 0;
+  let hi = paths.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (paths[mid] < prefix) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /**
@@ -195,13 +221,7 @@ export class VaultStore {
   /** Keys directly under `dir` (`''` for the mount's root); folders end with `/`. */
   listKeys(mount: string, dir: string): string[] {
     const prefix = dir ? `${dir.replace(/\/+$/, '')}/` : '';
-    const keys = new Set<string>();
-    for (const path of this.secrets.pathsUnder(mount, prefix)) {
-      const rest = path.slice(prefix.length);
-      const cut = rest.indexOf('/');
-      keys.add(cut >= 0 ? rest.slice(0, cut + 1) : rest);
-    }
-    return [...keys].sort();
+    return this.secrets.keysUnder(mount, prefix);
   }
 
   /** Writes a new version (KV v2 `data` write); returns the new version number. */

@@ -203,11 +203,23 @@ export interface ClusterCacheState {
 }
 
 interface KindState {
+  /** By {@link keyOf}. */
   objects: Map<string, CachedMeta>;
   resourceVersion?: string;
   synced: boolean;
   error?: { message: string; unreachable: boolean };
   absent?: boolean;
+}
+
+/**
+ * The key of an object in its kind's map: its uid, but a namespace's name, so that
+ * `namespace(name)` is a lookup rather than a walk of every namespace (the search collator and the
+ * board ask it once per service and cluster). A namespace's name is unique in its cluster at any
+ * time and never changes; a namespace deleted and made again under the same name is seen deleted
+ * (its watch event, or its absence from a relist) before it is seen again.
+ */
+function keyOf(kind: WatchedKind, o: CachedMeta): string {
+  return kind === 'namespaces' ? o.name : o.uid;
 }
 
 /** Back-off after a failed list or watch: doubled from `baseMs` up to `maxMs`. */
@@ -532,10 +544,9 @@ export class ClusterWatcher {
   }
 
   namespace(name: string): CachedNamespace | undefined {
-    for (const ns of this.kinds.get('namespaces')!.objects.values()) {
-      if (ns.name === name) return ns;
-    }
-    return undefined;
+    return this.kinds.get('namespaces')!.objects.get(name) as
+      | CachedNamespace
+      | undefined;
   }
 
   replicaSetsOf(namespace: string, deployment: string): CachedReplicaSet[] {
@@ -594,9 +605,9 @@ export class ClusterWatcher {
     if (kind === 'pods' && (o as CachedPod).ready)
       this.events.keepWarnings(o.uid);
     const state = this.kinds.get(kind)!;
-    const previous = state.objects.get(o.uid);
+    const previous = state.objects.get(keyOf(kind, o));
     if (previous) this.index(kind, previous, false);
-    state.objects.set(o.uid, o);
+    state.objects.set(keyOf(kind, o), o);
     this.index(kind, o, true);
   }
 
@@ -607,9 +618,11 @@ export class ClusterWatcher {
     }
     if (kind === 'pods') this.events.dropPod(o.uid);
     const state = this.kinds.get(kind)!;
-    const previous = state.objects.get(o.uid);
-    if (previous) this.index(kind, previous, false);
-    state.objects.delete(o.uid);
+    const previous = state.objects.get(keyOf(kind, o));
+    // Not another object of the same name (a namespace made again): only this one is gone.
+    if (!previous || previous.uid !== o.uid) return;
+    this.index(kind, previous, false);
+    state.objects.delete(keyOf(kind, o));
   }
 
   /** After a relist: the kind's objects are `fresh`. */
@@ -794,7 +807,7 @@ export class ClusterWatcher {
       this.seen();
       for (const item of page.items) {
         const o = spec.trim(item as WatchedObject);
-        fresh.set(o.uid, o);
+        fresh.set(keyOf(spec.key, o), o);
       }
       const meta = page.metadata as
         | { _continue?: string; continue?: string; resourceVersion?: string }

@@ -1,5 +1,6 @@
 import {
   AppsV1Api,
+  CoreV1Api,
   KubeConfig,
   PatchStrategy,
   setHeaderOptions,
@@ -179,6 +180,34 @@ describe('KubernetesWatchCache against the sandbox', () => {
     } finally {
       unsubscribe();
     }
+  });
+
+  it('finds a namespace by name through a label change, its deletion, and a namespace made again under its name', async () => {
+    const core = kubeConfigFor(sandbox, CLUSTER).makeApiClient(CoreV1Api);
+    const owner = () => cache.namespace(CLUSTER, 'made-again')?.labels.owner;
+    await core.createNamespace({
+      body: { metadata: { name: 'made-again', labels: { owner: 'team-a' } } },
+    });
+    await eventually(() => owner() === 'team-a');
+    await core.patchNamespace(
+      {
+        name: 'made-again',
+        body: { metadata: { labels: { owner: 'team-b' } } },
+      },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+    await eventually(() => owner() === 'team-b');
+    await core.deleteNamespace({ name: 'made-again' });
+    await eventually(
+      () => cache.namespace(CLUSTER, 'made-again') === undefined,
+    );
+    await core.createNamespace({
+      body: { metadata: { name: 'made-again', labels: { owner: 'team-c' } } },
+    });
+    await eventually(() => owner() === 'team-c');
+    // Another cluster's namespace of the same name is its own.
+    expect(cache.namespace('gke-ops', 'made-again')).toBeUndefined();
+    expect(cache.namespace(CLUSTER, 'ai-gateway')?.name).toBe('ai-gateway');
   });
 
   it('shows a cluster that went down as unreachable, keeps the others, and relists after 410', async () => {
