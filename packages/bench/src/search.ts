@@ -54,6 +54,10 @@ const settings = {
    * factor, ≈ 1.35 × at a limit of 384 MB. Not set by default: see performance.md.
    */
   heapGrowingPercent: envInt('BENCH_SEARCH_HEAP_GROWING_PERCENT', 0),
+  /** Any other Node or V8 options for both backends, for experiments (space-separated). */
+  extraNodeArgs: (process.env.BENCH_SEARCH_NODE_ARGS ?? '')
+    .split(/\s+/)
+    .filter(Boolean),
 };
 
 /** V8's options for both backends: each passed when set (not 0), and named in the table. */
@@ -149,6 +153,7 @@ async function main() {
     const nodeArgs = [
       ...runtime.nodeArgs,
       ...v8Options.filter(o => o.value).map(o => `${o.flag}=${o.value}`),
+      ...settings.extraNodeArgs,
     ];
     /** Both backends: same runtime and arguments, own port, `config` besides `app` and `backend`. */
     const start = async (
@@ -282,6 +287,14 @@ async function main() {
           `${o.name} (${o.unit}, ${o.flag})`,
           o.value ? String(o.value) : o.unset,
         ]),
+        ...(settings.extraNodeArgs.length
+          ? [
+              [
+                'other options (BENCH_SEARCH_NODE_ARGS)',
+                settings.extraNodeArgs.join(' '),
+              ],
+            ]
+          : []),
         settledRssRow('RSS of a backend with no plugin, settled', bareMemory),
         ['  its V8 heap used (MB)', num(bareMemory.heapUsedMb, 0)],
         [

@@ -79,7 +79,15 @@ export class NodeVault implements VaultService {
         timeout: config.requestTimeoutMs,
         // One TLS connection per request slot, kept open between requests: without it every call
         // (a search collation lists thousands of folders) paid a TLS handshake of its own.
-        agentOptions: { keepAlive: true, maxSockets: config.maxConcurrency },
+        // node-vault's axios sets TCP keep-alive on each request's socket with a 60 s delay, and
+        // the agent sets it again with its own `keepAliveMsecs` when the socket goes back to the
+        // pool: with the same delay Node skips both (it sets it only when it changes) — with
+        // Node's 1 s default that was two system calls per call (0.28 s of 6,250 `LIST` calls).
+        agentOptions: {
+          keepAlive: true,
+          keepAliveMsecs: 60_000,
+          maxSockets: config.maxConcurrency,
+        },
       },
     });
     this.limiter = new Limiter(config.maxConcurrency);
