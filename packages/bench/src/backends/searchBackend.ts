@@ -101,17 +101,18 @@ const searchBench = createBackendPlugin({
             const byKind: Record<string, number> = {};
             let docs = 0;
             let bytes = 0;
-            const profiled = process.env.BENCH_ALLOCATIONS
-              ? startAllocationProfile(process.env.BENCH_ALLOCATIONS)
-              : undefined;
-            const cpuProfiled = process.env.BENCH_CPU
-              ? startCpuProfile(process.env.BENCH_CPU)
-              : undefined;
+            // The settled snapshot first: writing it is not part of the profiles below.
             const snapshots = process.env.BENCH_HEAP_SNAPSHOT
               ? takeHeapSnapshots(
                   process.env.BENCH_HEAP_SNAPSHOT,
                   Number(process.env.BENCH_HEAP_SNAPSHOT_AFTER_MS ?? 3000),
                 )
+              : undefined;
+            const profiled = process.env.BENCH_ALLOCATIONS
+              ? startAllocationProfile(process.env.BENCH_ALLOCATIONS)
+              : undefined;
+            const cpuProfiled = process.env.BENCH_CPU
+              ? startCpuProfile(process.env.BENCH_CPU)
               : undefined;
             const started = performance.now();
             try {

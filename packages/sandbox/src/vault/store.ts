@@ -24,8 +24,8 @@ export function parseVaultDuration(text: string | number): number {
 /**
  * The KV secrets by `<mount>/<path>`, with each mount's paths kept sorted for listings: a LIST
  * reads only its folder's direct keys (binary search to the first, and past each subfolder's
- * paths), as Vault's storage does by prefix, rather than every secret of the server or folder. The sorted lists are rebuilt after a path is
- * added or removed.
+ * paths), as Vault's storage does by prefix, rather than every secret of the server or folder. The
+ * sorted lists are rebuilt after a path is added or removed.
  */
 class SecretMap extends Map<string, VaultKvSecret> {
   private sorted?: Map<string, string[]>;
@@ -46,7 +46,10 @@ class SecretMap extends Map<string, VaultKvSecret> {
     this.sorted = undefined;
   }
 
-  /** The keys directly under `prefix` (a folder, `''` or ending in `/`), sorted; folders end with `/`. */
+  /**
+   * The keys directly under `prefix` (a folder: `''` or ending in `/`), sorted; folders end with
+   * `/`.
+   */
   keysUnder(mount: string, prefix: string): string[] {
     if (!this.sorted) {
       this.sorted = new Map();
@@ -59,7 +62,7 @@ class SecretMap extends Map<string, VaultKvSecret> {
     }
     const paths = this.sorted.get(mount) ?? [];
     const keys: string[] = [];
-    let i = firstAtLeast(paths, prefix);
+    let i = firstNot(paths, 0, p => p < prefix);
     while (i < paths.length && paths[i].startsWith(prefix)) {
       const rest = paths[i].slice(prefix.length);
       const cut = rest.indexOf('/');
@@ -72,26 +75,26 @@ class SecretMap extends Map<string, VaultKvSecret> {
       const folder = rest.slice(0, cut + 1);
       keys.push(folder);
       const under = prefix + folder;
-      let lo = i + 1;
-      let hi = paths.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (paths[mid].startsWith(under)) lo = mid + 1;
-        else hi = mid;
-      }
-      i = lo;
+      i = firstNot(paths, i + 1, p => p.startsWith(under));
     }
     return keys.sort();
   }
 }
 
-/** The index of the first of the sorted `paths` that is not below `prefix`. */
-function firstAtLeast(paths: string[], prefix: string): number {
-  let lo = 0;
+/**
+ * Binary search: the index of the first of `paths` from `from` on for which `holds` is false, where
+ * it holds for a run at the start of that range and for nothing after it (the paths are sorted).
+ */
+function firstNot(
+  paths: string[],
+  from: number,
+  holds: (path: string) => boolean,
+): number {
+  let lo = from;
   let hi = paths.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (paths[mid] < prefix) lo = mid + 1;
+    if (holds(paths[mid])) lo = mid + 1;
     else hi = mid;
   }
   return lo;

@@ -605,9 +605,10 @@ export class ClusterWatcher {
     if (kind === 'pods' && (o as CachedPod).ready)
       this.events.keepWarnings(o.uid);
     const state = this.kinds.get(kind)!;
-    const previous = state.objects.get(keyOf(kind, o));
+    const key = keyOf(kind, o);
+    const previous = state.objects.get(key);
     if (previous) this.index(kind, previous, false);
-    state.objects.set(keyOf(kind, o), o);
+    state.objects.set(key, o);
     this.index(kind, o, true);
   }
 
@@ -618,11 +619,12 @@ export class ClusterWatcher {
     }
     if (kind === 'pods') this.events.dropPod(o.uid);
     const state = this.kinds.get(kind)!;
-    const previous = state.objects.get(keyOf(kind, o));
+    const key = keyOf(kind, o);
+    const previous = state.objects.get(key);
     // Not another object of the same name (a namespace made again): only this one is gone.
     if (!previous || previous.uid !== o.uid) return;
     this.index(kind, previous, false);
-    state.objects.delete(keyOf(kind, o));
+    state.objects.delete(key);
   }
 
   /** After a relist: the kind's objects are `fresh`. */
