@@ -64,6 +64,26 @@ describe.each(testDatabaseKinds())('TrafficHistory on %s', kind => {
     ).toEqual([0.5]);
   });
 
+  it('migrates when two replicas both wrote the lock row of a fresh database', async () => {
+    // The race knex leaves open: both replicas found the lock table empty and inserted a row.
+    // knex then refuses its lock for ever ("Migration table is already locked").
+    const knex = await db.knex();
+    await knex.schema.createTable('traffic_knex_migrations_lock', t => {
+      t.increments('index').primary();
+      t.integer('is_locked');
+    });
+    await knex('traffic_knex_migrations_lock').insert([
+      { is_locked: 0 },
+      { is_locked: 0 },
+    ]);
+    const history = await TrafficHistory.create({ knex });
+    await history.add(change);
+    expect(await history.list(change.entityRef)).toHaveLength(1);
+    expect(await knex('traffic_knex_migrations_lock').select()).toEqual([
+      { index: 1, is_locked: 0 },
+    ]);
+  });
+
   it('is shared by replicas: two services on one database (migrated twice) see the same rows', async () => {
     const [a, b] = await Promise.all([
       db.knex().then(knex => TrafficHistory.create({ knex })),

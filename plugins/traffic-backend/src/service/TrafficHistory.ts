@@ -29,18 +29,40 @@ const MIGRATIONS = {
   tableName: 'traffic_knex_migrations',
 };
 
+/** How long a replica waits for another one's migrations before it gives up. */
+const MIGRATION_PATIENCE_MS = 30_000;
+
+/**
+ * knex inserts the row of its lock table when it finds the table empty. Two replicas that look
+ * at once both insert one, and knex's lock (an update that must change exactly one row) is then
+ * refused for ever: "Migration table is already locked". Keeps the first row. Nobody can hold the
+ * lock while there are two rows, so no held lock is dropped.
+ */
+async function dropDuplicateLockRows(knex: Knex) {
+  const table = `${MIGRATIONS.tableName}_lock`;
+  if (!(await knex.schema.hasTable(table))) return;
+  const rows: { index: number }[] = await knex(table)
+    .select('index')
+    .orderBy('index');
+  if (rows.length > 1) {
+    await knex(table).where('index', '>', rows[0].index).delete();
+  }
+}
+
 /**
  * Runs the migrations. Replicas that start together race to create knex's own tables, and one of
  * them holds the migration lock while the other is refused: both retry until the migrations have
- * run once.
+ * run once, or until MIGRATION_PATIENCE_MS has passed.
  */
 async function migrate(knex: Knex) {
-  for (let attempt = 0; ; attempt++) {
+  const deadline = Date.now() + MIGRATION_PATIENCE_MS;
+  for (;;) {
     try {
       await knex.migrate.latest(MIGRATIONS);
       return;
     } catch (error) {
-      if (attempt >= 20) throw error;
+      if (Date.now() >= deadline) throw error;
+      await dropDuplicateLockRows(knex);
       await new Promise(r => setTimeout(r, 100 + Math.random() * 200));
     }
   }
