@@ -31,7 +31,9 @@ export function startAllocationProfile(file: string): () => Promise<void> {
   const started = post('HeapProfiler.startSampling', {
     samplingInterval: 64 * 1024,
     includeObjectsCollectedByMajorGC: true,
-    includeObjectsCollectedByMinorGC: true,
+    // BENCH_ALLOCATIONS_OLD=1: only what outlived the young generation (kept, or collected by a
+    // full collection): the old generation's garbage, which sets the heap's peak.
+    includeObjectsCollectedByMinorGC: !process.env.BENCH_ALLOCATIONS_OLD,
   });
   return async () => {
     await started;
