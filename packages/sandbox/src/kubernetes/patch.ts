@@ -11,6 +11,24 @@ export function clone<T>(v: T): T {
   return v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T);
 }
 
+/**
+ * A member set as an own property. `o[key] = value` with the key `__proto__` (a plain key in
+ * JSON, and to the real server) would set the object's prototype instead.
+ */
+function setOwn(o: Obj, key: string, value: unknown) {
+  Object.defineProperty(o, key, {
+    value,
+    writable: true,
+    enumerable: true,
+    configurable: true,
+  });
+}
+
+/** An own member, never one inherited (`o.__proto__`, `o.constructor`). */
+function own(o: Obj, key: string): unknown {
+  return Object.hasOwn(o, key) ? o[key] : undefined;
+}
+
 export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== typeof b || a === null || b === null) return false;
@@ -73,7 +91,7 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
   const result: Obj = isPlainObject(target) ? { ...target } : {};
   for (const [k, v] of Object.entries(patch)) {
     if (v === null) delete result[k];
-    else result[k] = mergePatch(result[k], v);
+    else setOwn(result, k, mergePatch(own(result, k), v));
   }
   return result;
 }
@@ -93,9 +111,13 @@ export function strategicMergePatch(target: unknown, patch: unknown): unknown {
   for (const [k, v] of Object.entries(patch)) {
     if (k.startsWith('$deleteFromPrimitiveList/')) {
       const field = k.slice('$deleteFromPrimitiveList/'.length);
-      const cur = result[field];
+      const cur = own(result, field);
       if (Array.isArray(cur) && Array.isArray(v)) {
-        result[field] = cur.filter(x => !v.includes(x));
+        setOwn(
+          result,
+          field,
+          cur.filter(x => !v.includes(x)),
+        );
       }
       continue;
     }
@@ -104,7 +126,7 @@ export function strategicMergePatch(target: unknown, patch: unknown): unknown {
       delete result[k];
       continue;
     }
-    const cur = result[k];
+    const cur = own(result, k);
     if (Array.isArray(v) && Array.isArray(cur)) {
       const key = mergeKeyFor(k, [...v, ...cur]);
       if (key) {
@@ -122,15 +144,17 @@ export function strategicMergePatch(target: unknown, patch: unknown): unknown {
             merged.push(stripDirectives(el));
           }
         }
-        result[k] = merged;
+        setOwn(result, k, merged);
         continue;
       }
-      result[k] = stripDirectives(v);
+      setOwn(result, k, stripDirectives(v));
       continue;
     }
-    result[k] = isPlainObject(v)
-      ? strategicMergePatch(cur, v)
-      : stripDirectives(v);
+    setOwn(
+      result,
+      k,
+      isPlainObject(v) ? strategicMergePatch(cur, v) : stripDirectives(v),
+    );
   }
   return result;
 }
@@ -140,7 +164,7 @@ function stripDirectives(v: unknown): unknown {
   if (!isPlainObject(v)) return v;
   const out: Obj = {};
   for (const [k, val] of Object.entries(v)) {
-    if (!k.startsWith('$')) out[k] = stripDirectives(val);
+    if (!k.startsWith('$')) setOwn(out, k, stripDirectives(val));
   }
   return out;
 }
@@ -264,7 +288,7 @@ function addAt(doc: unknown, parts: string[], value: unknown): unknown {
   const { parent, key } = parentOf(doc, parts);
   if (Array.isArray(parent))
     parent.splice(arrayIndex(parent, key, parts, true), 0, value);
-  else parent[key] = value;
+  else setOwn(parent, key, value);
   return doc;
 }
 
@@ -306,7 +330,7 @@ export function jsonPatch(target: unknown, ops: unknown): unknown {
         const { parent, key } = parentOf(doc, parts);
         if (Array.isArray(parent))
           parent[arrayIndex(parent, key, parts, false)] = value;
-        else if (Object.hasOwn(parent, key)) parent[key] = value;
+        else if (Object.hasOwn(parent, key)) setOwn(parent, key, value);
         else
           throw new JsonPatchError(
             `replace operation does not apply: doc is missing key: ${pointerOf(
