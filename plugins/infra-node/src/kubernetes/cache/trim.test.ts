@@ -1,3 +1,4 @@
+import v8 from 'node:v8';
 import { trimDeployment, trimPod } from './trim';
 
 function pod(name: string, labels: Record<string, string>, image: string) {
@@ -126,5 +127,45 @@ describe('trimDeployment', () => {
     const b = trimDeployment(deployment('b', ['registry/same:1.0.0']));
     expect(b.images).toEqual(a.images);
     expect(b.images).not.toBe(a.images);
+  });
+});
+
+describe('label sets and hidden classes', () => {
+  // V8's own check of two objects' hidden classes, compiled with natives syntax turned on for
+  // this test's process only.
+  v8.setFlagsFromString('--allow-natives-syntax');
+  // eslint-disable-next-line no-new-func
+  const sameClass = new Function('a', 'b', 'return %HaveSameMap(a, b)') as (
+    a: object,
+    b: object,
+  ) => boolean;
+  // As in a backend: thousands of objects built from `{}` with distinct first keys (each module's
+  // `exports` adds one) fill the transitions V8 keeps from the class every `{}` starts from.
+  const fill: object[] = [];
+  for (let i = 0; i < 2000; i++)
+    fill.push({ [`filler-${i}-${Date.now()}`]: i });
+
+  it('gives the label sets of Deployments with the same keys one hidden class, however full V8 is', () => {
+    const labels = (service: string) =>
+      trimDeployment({
+        metadata: {
+          uid: service,
+          name: service,
+          namespace: service,
+          labels: {
+            [`app.kubernetes.io/name-${process.pid}`]: service,
+            'runway.gitlab.com/service': service,
+          },
+        },
+      }).labels;
+    const a = labels('checkout-api');
+    const b = labels('search-indexer');
+    expect(a).toEqual({
+      [`app.kubernetes.io/name-${process.pid}`]: 'checkout-api',
+      'runway.gitlab.com/service': 'checkout-api',
+    });
+    expect(Object.isFrozen(a)).toBe(true);
+    expect(sameClass(a, b)).toBe(true);
+    expect(fill).toHaveLength(2000);
   });
 });
