@@ -166,6 +166,7 @@ describe('label sets and hidden classes', () => {
     });
     expect(Object.isFrozen(a)).toBe(true);
     expect(sameClass(a, b)).toBe(true);
+    // Holds the fillers to here: collected earlier, they would free their transitions.
     expect(fill).toHaveLength(2000);
   });
 });

@@ -112,9 +112,11 @@ const EMPTY_LABELS: Readonly<Record<string, string>> = Object.freeze({});
  */
 const KEYED_SET = Object.create(Object.prototype) as object;
 
-/** An empty object for a label or annotation set, its keys added one by one. */
-function keyedSet(): Record<string, string> {
-  return Object.create(KEYED_SET);
+/** A label or annotation set of `entries`, from KEYED_SET, its keys and values interned. */
+function keyedSet(entries: [string, unknown][]): Record<string, string> {
+  const set: Record<string, string> = Object.create(KEYED_SET);
+  for (const [k, v] of entries) set[intern(k)] = intern(String(v));
+  return set;
 }
 
 /**
@@ -129,11 +131,7 @@ function labelsOf(
 ): Readonly<Record<string, string>> {
   const entries = Object.entries(raw ?? {});
   if (entries.length === 0) return EMPTY_LABELS;
-  const make = () => {
-    const labels = keyedSet();
-    for (const [k, v] of entries) labels[intern(k)] = intern(String(v));
-    return labels;
-  };
+  const make = () => keyedSet(entries);
   if (!share) return Object.freeze(make());
   // Keys and values are strings: a NUL cannot occur in either, so the key is unambiguous.
   return sharedLabels.share(
@@ -302,11 +300,7 @@ function vaultAnnotations(
   if (entries.length === 0) return undefined;
   // Pods of one ReplicaSet carry the same annotations: one shared frozen copy.
   const key = entries.map(([k, v]) => `${k}\0${v}`).join('\0');
-  return sharedLabels.share(`vault\0${key}`, () => {
-    const set = keyedSet();
-    for (const [k, v] of entries) set[intern(k)] = intern(String(v));
-    return set;
-  });
+  return sharedLabels.share(`vault\0${key}`, () => keyedSet(entries));
 }
 
 /** Deployments share their Progressing condition: a handful of distinct ones in a fleet. */
