@@ -13,7 +13,10 @@ export {
   kubernetesFleetServiceRef,
   teleportServiceFactory,
   teleportServiceRef,
+  nativeHeapServiceFactory,
+  nativeHeapServiceRef,
 } from './services';
+export type { NativeHeapService } from './memory/nativeHeap';
 export { TeleportClient } from './teleport/TeleportClient';
 export { parseIdentityFile } from './teleport/identityFile';
 export type { TeleportTlsIdentity } from './teleport/identityFile';

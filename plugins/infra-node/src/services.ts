@@ -26,6 +26,58 @@ import {
   KubernetesCacheService,
   KubernetesWatchCache,
 } from './kubernetes/cache/KubernetesWatchCache';
+import {
+  loadMallocTrim,
+  NativeHeapService,
+  NativeHeapTrimmer,
+  readNativeHeapConfig,
+} from './memory/nativeHeap';
+
+function createNativeHeapFactory(
+  service: ServiceRef<NativeHeapService, 'root'>,
+): ServiceFactory<NativeHeapService, 'root'> {
+  return createServiceFactory({
+    service,
+    deps: {
+      config: coreServices.rootConfig,
+      logger: coreServices.rootLogger,
+      lifecycle: coreServices.rootLifecycle,
+    },
+    async factory({ config, logger, lifecycle }) {
+      // Read first: an invalid value stops the backend with the key in the message.
+      const nativeHeapConfig = readNativeHeapConfig(config);
+      const trimmer = new NativeHeapTrimmer({
+        config: nativeHeapConfig,
+        mallocTrim: loadMallocTrim(),
+        logger: logger.child({ service: 'groundcrew-native-heap' }),
+      });
+      lifecycle.addShutdownHook(() => trimmer.stop());
+      return trimmer;
+    },
+  });
+}
+
+/**
+ * Gives glibc's free memory back to the system every `groundcrew.nativeHeap.trimIntervalMs`
+ * (`malloc_trim`). Root-scoped: one timer per backend process. The watch cache, GCP and Vault
+ * services depend on it, so any backend that uses them trims; it does nothing off glibc.
+ *
+ * @public
+ */
+export const nativeHeapServiceRef = createServiceRef<NativeHeapService>({
+  id: 'groundcrew.native-heap',
+  scope: 'root',
+  defaultFactory: async service => createNativeHeapFactory(service),
+});
+
+/**
+ * The default native heap service, built from `groundcrew.nativeHeap`. Add it to the backend so an
+ * invalid value stops the backend at start-up; replace it to bring your own.
+ *
+ * @public
+ */
+export const nativeHeapServiceFactory =
+  createNativeHeapFactory(nativeHeapServiceRef);
 
 function createFleetFactory(
   service: ServiceRef<KubernetesFleetService, 'root'>,
@@ -105,6 +157,8 @@ export const kubernetesCacheServiceRef =
           fleet: kubernetesFleetServiceRef,
           logger: coreServices.rootLogger,
           lifecycle: coreServices.rootLifecycle,
+          // Started with the cache: its lists and watches are what fragment glibc's heap.
+          nativeHeap: nativeHeapServiceRef,
         },
         async factory({ config, fleet, logger, lifecycle }) {
           // Read first: an invalid value stops the backend with the key in the message.
@@ -129,6 +183,8 @@ function createGcpFactory(
       config: coreServices.rootConfig,
       logger: coreServices.rootLogger,
       lifecycle: coreServices.rootLifecycle,
+      // Started with the client: its calls' socket reads and TLS records fragment glibc's heap.
+      nativeHeap: nativeHeapServiceRef,
     },
     async factory({ config, logger, lifecycle }) {
       // Read first: an invalid value stops the backend with the key in the message.
@@ -172,6 +228,8 @@ function createVaultFactory(
       config: coreServices.rootConfig,
       logger: coreServices.rootLogger,
       lifecycle: coreServices.rootLifecycle,
+      // Started with the client: its calls' socket reads and TLS records fragment glibc's heap.
+      nativeHeap: nativeHeapServiceRef,
     },
     async factory({ config, logger, lifecycle }) {
       // Read first: an invalid value stops the backend with the key in the message.
