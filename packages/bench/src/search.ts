@@ -269,13 +269,15 @@ async function main() {
         return (used.user + used.system) / 1e6;
       })(),
     };
-    // The collator's own line: the seconds each source took.
-    const collated = fs
-      .readFileSync(backend.logFile, 'utf8')
-      .split('\n')
-      .find(line => line.includes('Collated '));
-    if (collated) {
-      progress(collated.replace(/^.*?(Collated [^"]*).*$/, '$1'));
+    // The collator's own line (the seconds each source took), and whether glibc's free memory
+    // is given back (groundcrew.nativeHeap).
+    const logLines = fs.readFileSync(backend.logFile, 'utf8').split('\n');
+    for (const phrase of ['Native heap: ', 'Collated ']) {
+      const line = logLines.find(l => l.includes(phrase));
+      if (line)
+        progress(
+          line.replace(/^.*?((?:Native heap:|Collated) [^"]*).*$/, '$1'),
+        );
     }
 
     process.stdout.write(
