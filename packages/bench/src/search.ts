@@ -37,6 +37,8 @@ const settings = {
   vaultPaths: envInt('BENCH_SEARCH_VAULT_PATHS', 49_992),
   /** groundcrew.search.concurrency */
   concurrency: envInt('BENCH_SEARCH_CONCURRENCY', 16),
+  /** groundcrew.nativeHeap.trimIntervalMs (0: glibc's free memory is not given back). */
+  trimIntervalMs: envInt('BENCH_TRIM_INTERVAL_MS', 500),
   /**
    * V8's heap limit for the backends (--max-old-space-size), as docs/content/performance.md
    * recommends for the indexer's backend; 0: Node's default (a share of the machine's memory).
@@ -199,6 +201,7 @@ async function main() {
     progress(`backend (${runtime.kind})`);
     const backend = await start('search', {
       groundcrew: {
+        nativeHeap: { trimIntervalMs: settings.trimIntervalMs },
         kubernetes: { clusters: fleetClustersConfig(sandbox) },
         gcp: {
           endpoint: sandbox.gcp!.url,
