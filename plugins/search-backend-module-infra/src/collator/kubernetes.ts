@@ -30,9 +30,16 @@ const CLUSTER_CLASSES = new Set(['cattle', 'pet', 'snowflake']);
  * Environments, regions, route names and hostnames are derived when the document is made.
  */
 interface ServiceFacts {
-  /** Indexes into the collated clusters, in order, each once. */
+  /**
+   * Indexes into the collated clusters, in order, each once. Made as `[index]` when the service is
+   * first seen: an array made empty and then pushed to gets room for 16 elements (144 B), and most
+   * services have one cluster and one route. For the bench's 40,000 services that was 10 MB more
+   * held during the merge, ≈ 13 MB more at the collation's peak (V8 lets the heap grow ≈ 1.33 ×
+   * what it holds).
+   */
   clusters: number[];
-  routes: CachedRoute[];
+  /** Undefined until the first route; then made as `[route]`, as `clusters`. */
+  routes: CachedRoute[] | undefined;
   deployments: number;
   owner?: string;
 }
@@ -62,16 +69,22 @@ export function* serviceDocuments(options: {
     const onCluster: string[] = [];
     const found = (name: string, namespace: string, deployments: number) => {
       let facts = services.get(name);
+      // Clusters are gone through in order: a service already seen here was seen last.
+      const newHere =
+        !facts || facts.clusters[facts.clusters.length - 1] !== index;
       if (!facts) {
-        facts = { clusters: [], routes: [], deployments: 0, owner: undefined };
+        facts = {
+          clusters: [index],
+          routes: undefined,
+          deployments: 0,
+          owner: undefined,
+        };
         services.set(name, facts);
-      }
-      // Clusters are gone through in order: a service already seen here was seen last. (Not
-      // `clusters[length - 1]`, which reads the property "-1" of an empty array: a slow lookup.)
-      const seen = facts.clusters.length;
-      if (seen === 0 || facts.clusters[seen - 1] !== index) {
-        onCluster.push(name);
+      } else if (newHere) {
         facts.clusters.push(index);
+      }
+      if (newHere) {
+        onCluster.push(name);
         facts.owner ??= ownerOnCluster(
           options.cache,
           cluster.name,
@@ -92,7 +105,10 @@ export function* serviceDocuments(options: {
     }
     options.servicesPerCluster.set(cluster.name, onCluster);
     for (const route of options.cache.routes(cluster.name)) {
-      byNamespace.get(route.namespace)?.routes.push(route);
+      const facts = byNamespace.get(route.namespace);
+      if (!facts) continue;
+      if (facts.routes) facts.routes.push(route);
+      else facts.routes = [route];
     }
   }
   for (const name of [...services.keys()].sort()) {
@@ -107,7 +123,7 @@ export function* serviceDocuments(options: {
     }
     const routes = new Set<string>();
     const hostnames = new Set<string>();
-    for (const route of facts.routes) {
+    for (const route of facts.routes ?? []) {
       routes.add(`${route.kind} ${route.namespace}/${route.name}`);
       for (const host of route.hosts) hostnames.add(host);
     }
