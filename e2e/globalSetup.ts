@@ -13,10 +13,19 @@ export default async function globalSetup() {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  // The last lines the portal printed: the reason, when it stops before it is ready.
+  const lastLines: string[] = [];
   const ready = await new Promise<string[]>((resolve, reject) => {
     let buffer = '';
     const timer = setTimeout(
-      () => reject(new Error('the portal did not start within 6 minutes')),
+      () =>
+        reject(
+          new Error(
+            `the portal did not start within 6 minutes; its last lines:\n${lastLines.join(
+              '\n',
+            )}`,
+          ),
+        ),
       360_000,
     );
     child.stdout!.on('data', chunk => {
@@ -26,6 +35,8 @@ export default async function globalSetup() {
       for (const line of lines) {
         if (process.env.GROUNDCREW_E2E_VERBOSE)
           process.stdout.write(`${line}\n`);
+        lastLines.push(line);
+        if (lastLines.length > 40) lastLines.shift();
         const match = line.match(/^GROUNDCREW_READY (\S+) (\S+) (\S+)$/);
         if (match) {
           clearTimeout(timer);
@@ -35,7 +46,13 @@ export default async function globalSetup() {
     });
     child.once('exit', code => {
       clearTimeout(timer);
-      reject(new Error(`scripts/start.mjs exited with code ${code}`));
+      reject(
+        new Error(
+          `scripts/start.mjs exited with code ${code}; its last lines:\n${lastLines.join(
+            '\n',
+          )}`,
+        ),
+      );
     });
   });
   process.env.GROUNDCREW_E2E_APP_URL = ready[0];
