@@ -277,10 +277,8 @@ async function main() {
     const logLines = fs.readFileSync(backend.logFile, 'utf8').split('\n');
     for (const phrase of ['Native heap: ', 'Collated ']) {
       const line = logLines.find(l => l.includes(phrase));
-      if (line)
-        progress(
-          line.replace(/^.*?((?:Native heap:|Collated) [^"]*).*$/, '$1'),
-        );
+      // From the phrase to the end of the JSON log line's message.
+      if (line) progress(line.slice(line.indexOf(phrase)).split('"')[0]);
     }
 
     process.stdout.write(

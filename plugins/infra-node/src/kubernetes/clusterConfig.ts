@@ -1,5 +1,6 @@
 import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
+import { wholeNumber } from '../configValues';
 
 /**
  * How Groundcrew authenticates to a cluster. Tokens are never stored in the database: a registered
@@ -183,30 +184,6 @@ export function readFleetConfig(root: Config): FleetConfig {
   return { clusters, credentials, syncIntervalMs: syncSeconds * 1000 };
 }
 
-function wholeNumber(
-  config: Config | undefined,
-  key: string,
-  fallback: number,
-  range: { min: number; max: number },
-): number {
-  const value = config?.getOptional(key);
-  if (value === undefined) return fallback;
-  if (
-    typeof value !== 'number' ||
-    !Number.isInteger(value) ||
-    value < range.min ||
-    value > range.max
-  ) {
-    fail(
-      `${ROOT}.cache.${key}`,
-      `must be a whole number from ${range.min} to ${
-        range.max
-      }, got ${JSON.stringify(value)}`,
-    );
-  }
-  return value;
-}
-
 /**
  * Reads `groundcrew.kubernetes.cache`: how the watch cache lists. Smaller pages and fewer lists at
  * once lower the memory peak of the first sync, and make it slower.
@@ -214,35 +191,29 @@ function wholeNumber(
  * @internal
  */
 export function readCacheConfig(root: Config): CacheConfig {
-  const config = root.getOptionalConfig(`${ROOT}.cache`);
+  const key = (name: keyof CacheConfig) => `${ROOT}.cache.${name}`;
   return {
     listPageSize: wholeNumber(
-      config,
-      'listPageSize',
+      root,
+      key('listPageSize'),
       DEFAULT_CACHE_CONFIG.listPageSize,
-      {
-        min: 10,
-        max: 5000,
-      },
+      { min: 10, max: 5000 },
     ),
     listConcurrency: wholeNumber(
-      config,
-      'listConcurrency',
+      root,
+      key('listConcurrency'),
       DEFAULT_CACHE_CONFIG.listConcurrency,
-      {
-        min: 1,
-        max: 64,
-      },
+      { min: 1, max: 64 },
     ),
     requestTimeoutSeconds: wholeNumber(
-      config,
-      'requestTimeoutSeconds',
+      root,
+      key('requestTimeoutSeconds'),
       DEFAULT_CACHE_CONFIG.requestTimeoutSeconds,
       { min: 1, max: 300 },
     ),
     watchSilenceSeconds: wholeNumber(
-      config,
-      'watchSilenceSeconds',
+      root,
+      key('watchSilenceSeconds'),
       DEFAULT_CACHE_CONFIG.watchSilenceSeconds,
       { min: 1, max: 3600 },
     ),

@@ -1,7 +1,7 @@
 import { Config } from '@backstage/config';
-import { InputError } from '@backstage/errors';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { performance } from 'node:perf_hooks';
+import { wholeNumber } from '../configValues';
 
 /**
  * Gives the native heap's free memory back to the system: glibc's `malloc_trim(0)`, on an interval.
@@ -37,22 +37,15 @@ export const DEFAULT_TRIM_INTERVAL_MS = 500;
  * @internal
  */
 export function readNativeHeapConfig(root: Config): NativeHeapConfig {
-  const key = 'groundcrew.nativeHeap.trimIntervalMs';
-  const value = root.getOptional(key);
-  if (value === undefined) return { trimIntervalMs: DEFAULT_TRIM_INTERVAL_MS };
-  if (
-    typeof value !== 'number' ||
-    !Number.isInteger(value) ||
-    value < 0 ||
-    value > 3_600_000
-  ) {
-    throw new InputError(
-      `${key} must be a whole number of milliseconds from 0 (never) to 3600000, got ${JSON.stringify(
-        value,
-      )}`,
-    );
-  }
-  return { trimIntervalMs: value };
+  return {
+    // 0: never.
+    trimIntervalMs: wholeNumber(
+      root,
+      'groundcrew.nativeHeap.trimIntervalMs',
+      DEFAULT_TRIM_INTERVAL_MS,
+      { min: 0, max: 3_600_000 },
+    ),
+  };
 }
 
 /** glibc's `malloc_trim(0)`, or why this process cannot call it. */
