@@ -1,1 +1,3 @@
-module.exports = require('@backstage/cli/config/eslint-factory')(__dirname);
+module.exports = require('@backstage/cli/config/eslint-factory')(__dirname, {
+  restrictedSrcImports: require('../../tools/eslint/restrictedSrcImports'),
+});

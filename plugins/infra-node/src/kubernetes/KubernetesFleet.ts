@@ -1,5 +1,7 @@
 import { promises as fs } from 'node:fs';
-import { KubeConfig } from '@kubernetes/client-node';
+// @kubernetes/client-node's modules, not its entry point: that loads every generated API group
+// (docs/content/performance.md, "The Kubernetes client's entry point").
+import { KubeConfig } from '@kubernetes/client-node/dist/config.js';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import { ClusterSummary } from '@groundcrew/plugin-infra-common';

@@ -1,9 +1,9 @@
-import {
-  ApiException,
-  KubernetesObject,
-  KubernetesObjectApi,
-  PatchStrategy,
-} from '@kubernetes/client-node';
+// @kubernetes/client-node's modules, not its entry point: that loads every generated API group
+// (docs/content/performance.md, "The Kubernetes client's entry point").
+import { ApiException } from '@kubernetes/client-node/dist/gen/apis/exception.js';
+import { KubernetesObjectApi } from '@kubernetes/client-node/dist/object.js';
+import { PatchStrategy } from '@kubernetes/client-node/dist/patch.js';
+import type { KubernetesObject } from '@kubernetes/client-node/dist/types.js';
 import {
   ConflictError,
   InputError,

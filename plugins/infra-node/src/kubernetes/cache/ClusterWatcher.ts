@@ -1,8 +1,8 @@
-import {
-  KubeConfig,
-  KubernetesObjectApi,
-  Watch,
-} from '@kubernetes/client-node';
+// @kubernetes/client-node's modules, not its entry point: that loads every generated API group
+// (docs/content/performance.md, "The Kubernetes client's entry point").
+import type { KubeConfig } from '@kubernetes/client-node/dist/config.js';
+import type { KubernetesObjectApi } from '@kubernetes/client-node/dist/object.js';
+import type { Watch } from '@kubernetes/client-node/dist/watch.js';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { DEFAULT_CACHE_CONFIG } from '../clusterConfig';
 import {

@@ -1,16 +1,18 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { RequestOptions } from 'node:https';
+// @kubernetes/client-node's modules, not its entry point: that loads every generated API group
+// (docs/content/performance.md, "The Kubernetes client's entry point").
+import { KubeConfig } from '@kubernetes/client-node/dist/config.js';
+import { createConfiguration } from '@kubernetes/client-node/dist/gen/configuration.js';
 import {
-  createConfiguration,
-  KubeConfig,
-  KubernetesObjectApi,
   RequestContext,
   ResponseContext,
-  ServerConfiguration,
-  Watch,
-} from '@kubernetes/client-node';
+} from '@kubernetes/client-node/dist/gen/http/http.js';
+import { ServerConfiguration } from '@kubernetes/client-node/dist/gen/servers.js';
+import { KubernetesObjectApi } from '@kubernetes/client-node/dist/object.js';
 // The client's extension point for kinds it has no model for; not re-exported by its entry point.
 import { ObjectSerializer } from '@kubernetes/client-node/dist/serializer.js';
+import { Watch } from '@kubernetes/client-node/dist/watch.js';
 
 /**
  * The deadline of the call being made, for the client's middleware to put on each request; also
