@@ -49,7 +49,7 @@ const settings = {
    * (--max-semi-space-size), as docs/content/performance.md recommends for the indexer's backend;
    * 0: Node's default (16 MB).
    */
-  semiSpaceMb: envInt('BENCH_SEARCH_SEMI_SPACE_MB', 1),
+  semiSpaceMb: envInt('BENCH_SEARCH_SEMI_SPACE_MB', 4),
   /**
    * How far V8 lets the old generation grow past what it held after a full collection before the
    * next one (--heap-growing-percent; a V8 option, not allowed in NODE_OPTIONS); 0: V8's own

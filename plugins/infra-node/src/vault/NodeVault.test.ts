@@ -143,6 +143,27 @@ describe('NodeVault against the Vault imitation', () => {
     ).toBe(1);
   });
 
+  it('keeps listings for a short while, unless told not to', async () => {
+    const vault = make({ metadataCacheSeconds: 60 });
+    const count = () =>
+      sandbox.vault!.control.count('GET /v1/secret/metadata/{path+}');
+    const keys = ['db/', 'stripe-key', 'webhook-secret'];
+    expect(await vault.listSecrets('secret', 'checkout-api')).toEqual(keys);
+    expect(await vault.listSecrets('secret', 'checkout-api')).toEqual(keys);
+    expect(await count()).toBe(1);
+    // A reader that reads each folder once (the search collation): each call asks Vault…
+    expect(
+      await vault.listSecrets('secret', 'checkout-api', { cache: false }),
+    ).toEqual(keys);
+    expect(
+      await vault.listSecrets('secret', 'search-indexer', { cache: false }),
+    ).toEqual(expect.any(Array));
+    expect(await count()).toBe(3);
+    // …and keeps nothing: a folder first read that way is asked again.
+    await vault.listSecrets('secret', 'search-indexer');
+    expect(await count()).toBe(4);
+  });
+
   it('renews its own token before it expires', async () => {
     await sandbox.vault!.control.loadVaultFixture({
       tokens: [

@@ -275,11 +275,15 @@ export class NodeVault implements VaultService {
     );
   }
 
-  async listSecrets(mount: string, folder: string): Promise<string[]> {
+  async listSecrets(
+    mount: string,
+    folder: string,
+    options?: { cache?: boolean },
+  ): Promise<string[]> {
     const m = checkedPath(mount, 'mount');
     const f = checkedPath(folder, 'folder');
     const path = f ? `${m}/metadata/${f}` : `${m}/metadata`;
-    return this.cached(`list:${path}`, () =>
+    const list = () =>
       this.call(`list ${path}`, async () => {
         try {
           const res = await this.client.list(path);
@@ -288,8 +292,10 @@ export class NodeVault implements VaultService {
           if ((e as VaultResponseError).response?.statusCode === 404) return [];
           throw e;
         }
-      }),
-    );
+      });
+    return options?.cache === false
+      ? list()
+      : this.cached(`list:${path}`, list);
   }
 
   async secretMetadata(

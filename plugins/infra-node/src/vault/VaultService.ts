@@ -13,8 +13,16 @@ export interface VaultService {
   tokenInfo(): Promise<VaultTokenInfo>;
   /** Mount paths (without `/`) of the KV v2 mounts the token may see. */
   kvMounts(): Promise<string[]>;
-  /** Keys under a folder of a KV v2 mount (`''` for its root); folders end with `/`; [] when none. */
-  listSecrets(mount: string, folder: string): Promise<string[]>;
+  /**
+   * Keys under a folder of a KV v2 mount (`''` for its root); folders end with `/`; [] when none.
+   * Answers are kept for `metadataCacheSeconds`; `{ cache: false }` asks Vault and keeps nothing,
+   * for a reader that reads each folder once (the search collation lists thousands).
+   */
+  listSecrets(
+    mount: string,
+    folder: string,
+    options?: { cache?: boolean },
+  ): Promise<string[]>;
   /** A secret's KV v2 metadata; undefined when it does not exist. */
   secretMetadata(
     mount: string,

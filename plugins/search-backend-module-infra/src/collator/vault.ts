@@ -49,7 +49,8 @@ async function listOrDenied(
   onDenied: (path: string) => void,
 ): Promise<string[]> {
   try {
-    return await vault.listSecrets(mount, folder);
+    // Each folder is read once: nothing for the client's cache to keep (thousands of answers).
+    return await vault.listSecrets(mount, folder, { cache: false });
   } catch (e) {
     if (e instanceof NotAllowedError) {
       onDenied(`${mount}/${folder}`);
