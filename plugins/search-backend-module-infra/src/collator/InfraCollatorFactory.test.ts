@@ -307,6 +307,39 @@ describe('InfraCollatorFactory against the sandbox', () => {
     }
   });
 
+  it('with groundcrew.search.assetScope: a project in the scope with nothing enabled is read per project', async () => {
+    const gcp = env.sandbox.gcp!;
+    // The asset search does not return projects themselves: this one shows in no result.
+    await gcp.control.loadGcpFixture({
+      projects: [
+        {
+          projectId: 'quiet-empty-project',
+          parent: DEMO_GCP.folders.platform,
+          labels: { team: 'platform' },
+        },
+      ],
+    });
+    try {
+      let docs: InfraSearchDocument[] = [];
+      const calls = await gcpCalls(async () => {
+        docs = await collect(factory({ assetScope: DEMO_GCP.organization }));
+      });
+      expect(docs.find(d => d.title === 'quiet-empty-project')).toMatchObject({
+        kind: 'project',
+        apis: [],
+        clusters: [],
+      });
+      expect(calls).toEqual({
+        listServices: 1,
+        searchAssets: 1,
+        listClusters: 1,
+        listRunServices: 1,
+      });
+    } finally {
+      await gcp.control.reset();
+    }
+  });
+
   it('falls back to per-project reads, with a warning naming the setting, when the asset search is denied', async () => {
     const gcp = env.sandbox.gcp!;
     const perProject = await collect(factory());

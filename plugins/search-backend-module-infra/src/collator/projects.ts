@@ -18,9 +18,12 @@ import { inOrder } from './inOrder';
 const CONTAINER_API = 'container.googleapis.com';
 const RUN_API = 'run.googleapis.com';
 
-/** The Cloud Asset Inventory types the collator reads with `groundcrew.search.assetScope`. */
+/**
+ * The Cloud Asset Inventory types the collator reads with `groundcrew.search.assetScope`. Not the
+ * projects themselves: the project search gives them, and a third of the results (one per project)
+ * would only tell again that the project is in the scope, which its services tell.
+ */
 export const ASSET_TYPES = {
-  project: 'cloudresourcemanager.googleapis.com/Project',
   service: 'serviceusage.googleapis.com/Service',
   cluster: 'container.googleapis.com/Cluster',
   runService: 'run.googleapis.com/Service',
@@ -42,8 +45,8 @@ interface ProjectAssets {
 /**
  * Enabled APIs, and whether there are GKE clusters / Cloud Run services, of every project under
  * `scope`, by project number, from one Cloud Asset Inventory search (a few hundred results a
- * call). A project the search does not list (outside the scope) is absent: the caller reads it
- * per project.
+ * call). A project the search does not list (outside the scope, or with no service, cluster or
+ * Cloud Run service in it) is absent: the caller reads it per project.
  */
 async function assetsByProject(
   gcp: GcpService,

@@ -13,8 +13,10 @@ describe('readAhead', () => {
       }
     }
     const ahead = readAhead(source());
+    expect(ahead.readMs()).toBeUndefined();
     await tick(30);
     expect(read).toEqual([0, 1, 2, 3, 4]);
+    expect(ahead.readMs()).toBeGreaterThanOrEqual(4);
     const out: number[] = [];
     for (const n of await ahead.read()) out.push(n);
     expect(out).toEqual([0, 1, 2, 3, 4]);

@@ -7,6 +7,8 @@ export interface ReadAhead<T> {
    */
   read(): Promise<Iterable<T>>;
   stop(): void;
+  /** How long the source took to read to its end, in ms; undefined while it is being read. */
+  readMs(): number | undefined;
 }
 
 /**
@@ -17,11 +19,14 @@ export interface ReadAhead<T> {
 export function readAhead<T>(source: AsyncGenerator<T>): ReadAhead<T> {
   const held: Array<T | undefined> = [];
   let stopped = false;
+  const started = Date.now();
+  let readMs: number | undefined;
   const reading = (async () => {
     for await (const item of source) {
       if (stopped) break;
       held.push(item);
     }
+    readMs = Date.now() - started;
   })();
   // Observed by read(); until then a failure must not count as unhandled.
   reading.catch(() => undefined);
@@ -40,5 +45,6 @@ export function readAhead<T>(source: AsyncGenerator<T>): ReadAhead<T> {
     stop() {
       stopped = true;
     },
+    readMs: () => readMs,
   };
 }
