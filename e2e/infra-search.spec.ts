@@ -74,6 +74,10 @@ test('searching "ai-gateway" finds the service, its clusters and its project; a 
   await expect(
     page.getByRole('heading', { name: /gke-prod-us-east1/ }).first(),
   ).toBeVisible({ timeout: 60_000 });
+  // The overview card loaded (its state and the API server's version), not its placeholders.
+  const card = page.getByTestId('cluster-overview');
+  await expect(card.getByText(/^reachable/)).toBeVisible({ timeout: 60_000 });
+  await expect(card.getByText('v1.31.4-gke.1000')).toBeVisible();
   await page.screenshot({
     path: `${shots}/infra-search-cluster-page.png`,
     fullPage: true,
