@@ -15,17 +15,12 @@ export default async function globalSetup() {
   });
   // The last lines the portal printed: the reason, when it stops before it is ready.
   const lastLines: string[] = [];
+  const failure = (what: string) =>
+    new Error(`${what}; its last lines:\n${lastLines.join('\n')}`);
   const ready = await new Promise<string[]>((resolve, reject) => {
     let buffer = '';
     const timer = setTimeout(
-      () =>
-        reject(
-          new Error(
-            `the portal did not start within 6 minutes; its last lines:\n${lastLines.join(
-              '\n',
-            )}`,
-          ),
-        ),
+      () => reject(failure('the portal did not start within 6 minutes')),
       360_000,
     );
     child.stdout!.on('data', chunk => {
@@ -46,13 +41,7 @@ export default async function globalSetup() {
     });
     child.once('exit', code => {
       clearTimeout(timer);
-      reject(
-        new Error(
-          `scripts/start.mjs exited with code ${code}; its last lines:\n${lastLines.join(
-            '\n',
-          )}`,
-        ),
-      );
+      reject(failure(`scripts/start.mjs exited with code ${code}`));
     });
   });
   process.env.GROUNDCREW_E2E_APP_URL = ready[0];
